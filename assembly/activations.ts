@@ -1,0 +1,61 @@
+// Activations, applied in place on a row-major block with row stride ld (elements).
+//
+//   forward   y ← f(y + b)                     b: [n] bias broadcast over the m rows
+//   backward  dz ← dh ⊙ f′, with f′ written through the OUTPUT h = f(z), so z need not be kept:
+//             identity f′ = 1,  relu f′ = [h > 0],  tanh f′ = 1 − h²
+// relu and identity run on f32x4 lanes; tanh calls the float32 tanh per element.
+
+export const ACT_IDENTITY: i32 = 0;
+export const ACT_RELU: i32 = 1;
+export const ACT_TANH: i32 = 2;
+
+export function biasActivate(y: usize, ld: i32, m: i32, n: i32, bias: usize, act: i32): void {
+  const row = <usize>ld << 2;
+  const zero = f32x4.splat(0);
+  for (let i = 0; i < m; i++) {
+    const yi = y + <usize>i * row;
+    let j = 0;
+    for (; j + 4 <= n; j += 4) {
+      const off = <usize>j << 2;
+      let v = f32x4.add(v128.load(yi + off), v128.load(bias + off));
+      if (act == ACT_RELU) v = f32x4.max(v, zero);
+      else if (act == ACT_TANH) {
+        v = f32x4.replace_lane(v, 0, Mathf.tanh(f32x4.extract_lane(v, 0)));
+        v = f32x4.replace_lane(v, 1, Mathf.tanh(f32x4.extract_lane(v, 1)));
+        v = f32x4.replace_lane(v, 2, Mathf.tanh(f32x4.extract_lane(v, 2)));
+        v = f32x4.replace_lane(v, 3, Mathf.tanh(f32x4.extract_lane(v, 3)));
+      }
+      v128.store(yi + off, v);
+    }
+    for (; j < n; j++) {
+      const off = <usize>j << 2;
+      let v = load<f32>(yi + off) + load<f32>(bias + off);
+      if (act == ACT_RELU) v = v > 0 ? v : 0;
+      else if (act == ACT_TANH) v = Mathf.tanh(v);
+      store<f32>(yi + off, v);
+    }
+  }
+}
+
+export function activationBackward(dh: usize, lddh: i32, h: usize, ldh: i32, m: i32, n: i32, act: i32): void {
+  if (act == ACT_IDENTITY) return;
+  const rowD = <usize>lddh << 2, rowH = <usize>ldh << 2;
+  const zero = f32x4.splat(0), one = f32x4.splat(1);
+  for (let i = 0; i < m; i++) {
+    const di = dh + <usize>i * rowD, hi = h + <usize>i * rowH;
+    let j = 0;
+    for (; j + 4 <= n; j += 4) {
+      const off = <usize>j << 2;
+      const hv = v128.load(hi + off), dv = v128.load(di + off);
+      const r = act == ACT_RELU
+        ? v128.and(dv, f32x4.gt(hv, zero))
+        : f32x4.mul(dv, f32x4.sub(one, f32x4.mul(hv, hv)));
+      v128.store(di + off, r);
+    }
+    for (; j < n; j++) {
+      const off = <usize>j << 2;
+      const hv = load<f32>(hi + off), dv = load<f32>(di + off);
+      store<f32>(di + off, act == ACT_RELU ? (hv > 0 ? dv : 0) : dv * (1 - hv * hv));
+    }
+  }
+}

@@ -1,0 +1,189 @@
+// GEMM: the one matrix product every training step is made of.
+//
+//   C[m×n]  (= or +=)  A(m×k) · B[k×n]
+//
+// B and C are row-major with row strides ldb / ldc (in elements). A is read through two strides,
+// A(i, p) = a[i·ars + p·acs], so the same kernel serves the three forms of a dense layer:
+//   forward   Y  = X · W        A = X   (ars = ldx, acs = 1),  B = W   [in × out]
+//   dW        dW = Xᵀ · dZ      A = Xᵀ  (ars = 1,   acs = ldx), B = dZ  [batch × out]
+//   dX        dX = dZ · Wᵀ      A = dZ  (ars = ldz, acs = 1),   B = Wᵀ  (packed once by transpose())
+// Register blocking: 4 rows × 8 columns of C live in eight f32x4 accumulators; each step over p loads
+// two vectors of B and broadcasts four scalars of A (16 flops per 6 loads). Edges fall back to 4×4,
+// 1×8, 1×4 blocks and a scalar loop, so any m, n, k ≥ 0 works. No allocation, no bounds checks.
+
+@inline function mad(acc: v128, a: v128, b: v128): v128 {
+  return f32x4.add(acc, f32x4.mul(a, b));
+}
+
+@inline function block4x8(k: i32, a: usize, aRow: usize, aCol: usize, b: usize, bRow: usize,
+                          c: usize, cRow: usize, accumulate: bool): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  const a1 = a + aRow, a2 = a + 2 * aRow, a3 = a + 3 * aRow;
+  let pa: usize = 0, pb = b;
+  for (let p = 0; p < k; p++) {
+    const b0 = v128.load(pb), b1 = v128.load(pb, 16);
+    let av = f32x4.splat(load<f32>(a + pa));
+    c00 = mad(c00, av, b0); c01 = mad(c01, av, b1);
+    av = f32x4.splat(load<f32>(a1 + pa));
+    c10 = mad(c10, av, b0); c11 = mad(c11, av, b1);
+    av = f32x4.splat(load<f32>(a2 + pa));
+    c20 = mad(c20, av, b0); c21 = mad(c21, av, b1);
+    av = f32x4.splat(load<f32>(a3 + pa));
+    c30 = mad(c30, av, b0); c31 = mad(c31, av, b1);
+    pa += aCol; pb += bRow;
+  }
+  const r1 = c + cRow, r2 = c + 2 * cRow, r3 = c + 3 * cRow;
+  if (accumulate) {
+    c00 = f32x4.add(c00, v128.load(c)); c01 = f32x4.add(c01, v128.load(c, 16));
+    c10 = f32x4.add(c10, v128.load(r1)); c11 = f32x4.add(c11, v128.load(r1, 16));
+    c20 = f32x4.add(c20, v128.load(r2)); c21 = f32x4.add(c21, v128.load(r2, 16));
+    c30 = f32x4.add(c30, v128.load(r3)); c31 = f32x4.add(c31, v128.load(r3, 16));
+  }
+  v128.store(c, c00); v128.store(c, c01, 16);
+  v128.store(r1, c10); v128.store(r1, c11, 16);
+  v128.store(r2, c20); v128.store(r2, c21, 16);
+  v128.store(r3, c30); v128.store(r3, c31, 16);
+}
+
+@inline function block4x4(k: i32, a: usize, aRow: usize, aCol: usize, b: usize, bRow: usize,
+                          c: usize, cRow: usize, accumulate: bool): void {
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+  const a1 = a + aRow, a2 = a + 2 * aRow, a3 = a + 3 * aRow;
+  let pa: usize = 0, pb = b;
+  for (let p = 0; p < k; p++) {
+    const b0 = v128.load(pb);
+    c0 = mad(c0, f32x4.splat(load<f32>(a + pa)), b0);
+    c1 = mad(c1, f32x4.splat(load<f32>(a1 + pa)), b0);
+    c2 = mad(c2, f32x4.splat(load<f32>(a2 + pa)), b0);
+    c3 = mad(c3, f32x4.splat(load<f32>(a3 + pa)), b0);
+    pa += aCol; pb += bRow;
+  }
+  const r1 = c + cRow, r2 = c + 2 * cRow, r3 = c + 3 * cRow;
+  if (accumulate) {
+    c0 = f32x4.add(c0, v128.load(c)); c1 = f32x4.add(c1, v128.load(r1));
+    c2 = f32x4.add(c2, v128.load(r2)); c3 = f32x4.add(c3, v128.load(r3));
+  }
+  v128.store(c, c0); v128.store(r1, c1); v128.store(r2, c2); v128.store(r3, c3);
+}
+
+@inline function block1x8(k: i32, a: usize, aCol: usize, b: usize, bRow: usize, c: usize, accumulate: bool): void {
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
+  let pa = a, pb = b;
+  for (let p = 0; p < k; p++) {
+    const av = f32x4.splat(load<f32>(pa));
+    c0 = mad(c0, av, v128.load(pb)); c1 = mad(c1, av, v128.load(pb, 16));
+    pa += aCol; pb += bRow;
+  }
+  if (accumulate) { c0 = f32x4.add(c0, v128.load(c)); c1 = f32x4.add(c1, v128.load(c, 16)); }
+  v128.store(c, c0); v128.store(c, c1, 16);
+}
+
+@inline function block1x4(k: i32, a: usize, aCol: usize, b: usize, bRow: usize, c: usize, accumulate: bool): void {
+  let c0 = f32x4.splat(0);
+  let pa = a, pb = b;
+  for (let p = 0; p < k; p++) {
+    c0 = mad(c0, f32x4.splat(load<f32>(pa)), v128.load(pb));
+    pa += aCol; pb += bRow;
+  }
+  if (accumulate) c0 = f32x4.add(c0, v128.load(c));
+  v128.store(c, c0);
+}
+
+// One element of C: a dot product along p. Used for the last n % 4 columns.
+// When both operands are contiguous along p (acs = 1, ldb = 1: a layer with one output, like Q(s, a))
+// the dot product itself is vectorised.
+@inline function dot(k: i32, a: usize, aCol: usize, b: usize, bRow: usize): f32 {
+  let s: f32 = 0;
+  let p = 0;
+  if (aCol == 4 && bRow == 4) {
+    let acc = f32x4.splat(0);
+    for (; p + 4 <= k; p += 4) {
+      const off = <usize>p << 2;
+      acc = mad(acc, v128.load(a + off), v128.load(b + off));
+    }
+    s = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) +
+        f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+  }
+  for (; p < k; p++) s += load<f32>(a + <usize>p * aCol) * load<f32>(b + <usize>p * bRow);
+  return s;
+}
+
+export function gemm(m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32,
+                     b: usize, ldb: i32, c: usize, ldc: i32, accumulate: bool): void {
+  const aRow = <usize>ars << 2, aCol = <usize>acs << 2, bRow = <usize>ldb << 2, cRow = <usize>ldc << 2;
+  let i = 0;
+  for (; i + 4 <= m; i += 4) {
+    const ai = a + <usize>i * aRow, ci = c + <usize>i * cRow;
+    let j = 0;
+    for (; j + 8 <= n; j += 8) {
+      const off = <usize>j << 2;
+      block4x8(k, ai, aRow, aCol, b + off, bRow, ci + off, cRow, accumulate);
+    }
+    for (; j + 4 <= n; j += 4) {
+      const off = <usize>j << 2;
+      block4x4(k, ai, aRow, aCol, b + off, bRow, ci + off, cRow, accumulate);
+    }
+    for (; j < n; j++) {
+      const bj = b + (<usize>j << 2);
+      for (let r = 0; r < 4; r++) {
+        const cp = ci + <usize>r * cRow + (<usize>j << 2);
+        const s = dot(k, ai + <usize>r * aRow, aCol, bj, bRow);
+        store<f32>(cp, accumulate ? load<f32>(cp) + s : s);
+      }
+    }
+  }
+  for (; i < m; i++) {
+    const ai = a + <usize>i * aRow, ci = c + <usize>i * cRow;
+    let j = 0;
+    for (; j + 8 <= n; j += 8) {
+      const off = <usize>j << 2;
+      block1x8(k, ai, aCol, b + off, bRow, ci + off, accumulate);
+    }
+    for (; j + 4 <= n; j += 4) {
+      const off = <usize>j << 2;
+      block1x4(k, ai, aCol, b + off, bRow, ci + off, accumulate);
+    }
+    for (; j < n; j++) {
+      const cp = ci + (<usize>j << 2);
+      const s = dot(k, ai, aCol, b + (<usize>j << 2), bRow);
+      store<f32>(cp, accumulate ? load<f32>(cp) + s : s);
+    }
+  }
+}
+
+// dst[cols × rows] = srcᵀ, src row-major [rows × cols]. Packs Wᵀ so dX = dZ·Wᵀ runs on the blocked kernel.
+export function transpose(src: usize, rows: i32, cols: i32, dst: usize): void {
+  const TILE = 16;
+  for (let r0 = 0; r0 < rows; r0 += TILE) {
+    const r1 = min(r0 + TILE, rows);
+    for (let c0 = 0; c0 < cols; c0 += TILE) {
+      const c1 = min(c0 + TILE, cols);
+      for (let r = r0; r < r1; r++) {
+        for (let c = c0; c < c1; c++) {
+          store<f32>(dst + ((<usize>c * rows + r) << 2), load<f32>(src + ((<usize>r * cols + c) << 2)));
+        }
+      }
+    }
+  }
+}
+
+// db[n] (= or +=) Σ_i dZ[i, :] — the bias gradient is the column sum of the upstream gradient.
+export function colsum(src: usize, ld: i32, m: i32, n: i32, dst: usize, accumulate: bool): void {
+  const row = <usize>ld << 2;
+  let j = 0;
+  for (; j + 4 <= n; j += 4) {
+    const off = <usize>j << 2;
+    let s = accumulate ? v128.load(dst + off) : f32x4.splat(0);
+    let p = src + off;
+    for (let i = 0; i < m; i++) { s = f32x4.add(s, v128.load(p)); p += row; }
+    v128.store(dst + off, s);
+  }
+  for (; j < n; j++) {
+    const off = <usize>j << 2;
+    let s: f32 = accumulate ? load<f32>(dst + off) : 0;
+    let p = src + off;
+    for (let i = 0; i < m; i++) { s += load<f32>(p); p += row; }
+    store<f32>(dst + off, s);
+  }
+}

@@ -1,0 +1,12 @@
+// The engine's exported ABI: every function takes byte offsets into linear memory and sizes.
+// Memory is owned by the TypeScript side (src/engine/arena.ts); nothing here allocates.
+export { gemm, transpose, colsum } from './gemm';
+export { biasActivate, activationBackward } from './activations';
+export { adamStep, polyak, copy } from './optim';
+export { mseLoss } from './loss';
+export { mlpForward, mlpBackward } from './mlp';
+
+// First free byte after the module's static data: the arena starts here (16-byte aligned).
+export function heapBase(): usize {
+  return (__heap_base + 15) & ~<usize>15;
+}

@@ -1,0 +1,57 @@
+// Reverse-mode autodiff for a multi-layer perceptron, one call per pass.
+//
+// The network is described by a table in linear memory written by the TypeScript side
+// (src/engine/mlp-layout.ts): a header word nLayers, then one 16-word record per layer l:
+//   in, out, act, W, b, dW, db, X, Y, ldY, dX, dY, Wt
+// X [batch × in] is the layer's input; Y (row stride ldY) is where its output h = f(X·W + b) goes,
+// which is the left part of the next layer's X — so a second input written into the right part
+// of some X (columns [out_{l−1}, in_l)) joins the network at that layer. dX / dY hold the gradients
+// of X / Y with the same shapes; dY of layer l is dX of layer l+1. Wt is scratch for Wᵀ [out × in].
+//
+// forward : for l = 0 … L−1:  Y_l = f_l(X_l · W_l + b_l)
+// backward: for l = L−1 … stop:
+//   dZ_l = dY_l ⊙ f_l′(Y_l)          (in place in dY_l)
+//   dW_l = X_lᵀ · dZ_l,  db_l = Σ_rows dZ_l      (when paramGrads; += when accumulate)
+//   dX_l = dZ_l · W_lᵀ                            (for l > stop, or at l = stop when wantDx)
+import { gemm, transpose, colsum } from './gemm';
+import { biasActivate, activationBackward } from './activations';
+
+const HEADER_BYTES: usize = 16;
+const RECORD_BYTES: usize = 64;
+
+@inline function field(rec: usize, i: i32): i32 {
+  return load<i32>(rec + (<usize>i << 2));
+}
+
+export function mlpForward(desc: usize, batch: i32): void {
+  const layers = load<i32>(desc);
+  for (let l = 0; l < layers; l++) {
+    const rec = desc + HEADER_BYTES + <usize>l * RECORD_BYTES;
+    const nIn = field(rec, 0), nOut = field(rec, 1), act = field(rec, 2);
+    const W = <usize>field(rec, 3), b = <usize>field(rec, 4);
+    const X = <usize>field(rec, 7), Y = <usize>field(rec, 8), ldY = field(rec, 9);
+    gemm(batch, nOut, nIn, X, nIn, 1, W, nOut, Y, ldY, false);
+    biasActivate(Y, ldY, batch, nOut, b, act);
+  }
+}
+
+export function mlpBackward(desc: usize, batch: i32, paramGrads: bool, accumulate: bool,
+                            stop: i32, wantDx: bool): void {
+  const layers = load<i32>(desc);
+  for (let l = layers - 1; l >= stop; l--) {
+    const rec = desc + HEADER_BYTES + <usize>l * RECORD_BYTES;
+    const nIn = field(rec, 0), nOut = field(rec, 1), act = field(rec, 2);
+    const W = <usize>field(rec, 3), dW = <usize>field(rec, 5), db = <usize>field(rec, 6);
+    const X = <usize>field(rec, 7), Y = <usize>field(rec, 8), ldY = field(rec, 9);
+    const dX = <usize>field(rec, 10), dY = <usize>field(rec, 11), Wt = <usize>field(rec, 12);
+    activationBackward(dY, ldY, Y, ldY, batch, nOut, act);
+    if (paramGrads) {
+      gemm(nIn, nOut, batch, X, 1, nIn, dY, ldY, dW, nOut, accumulate);
+      colsum(dY, ldY, batch, nOut, db, accumulate);
+    }
+    if (l > stop || wantDx) {
+      transpose(W, nIn, nOut, Wt);
+      gemm(batch, nIn, nOut, dY, ldY, 1, Wt, nIn, dX, nIn, false);
+    }
+  }
+}

@@ -1,0 +1,56 @@
+// Optimiser and target-network updates over flat float32 parameter vectors of length n.
+
+// Adam (Kingma & Ba), PyTorch semantics, with optional coupled L2 weight decay:
+//   g ← g + wd·p
+//   m ← β1·m + (1−β1)·g          v ← β2·v + (1−β2)·g²
+//   p ← p − (lr / bc1) · m / (√v / √bc2 + eps)      bc1 = 1 − β1ᵗ, bc2 = 1 − β2ᵗ (computed by the caller)
+export function adamStep(p: usize, g: usize, m: usize, v: usize, n: i32,
+                         lr: f32, beta1: f32, beta2: f32, eps: f32, weightDecay: f32,
+                         biasCorrection1: f32, biasCorrection2: f32): void {
+  const stepSize = lr / biasCorrection1;
+  const sqrtBc2: f32 = Mathf.sqrt(biasCorrection2);
+  const b1 = f32x4.splat(beta1), b2 = f32x4.splat(beta2);
+  const ob1 = f32x4.splat(1 - beta1), ob2 = f32x4.splat(1 - beta2);
+  const wd = f32x4.splat(weightDecay), e = f32x4.splat(eps);
+  const ss = f32x4.splat(stepSize), sb = f32x4.splat(sqrtBc2);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const off = <usize>i << 2;
+    const pv = v128.load(p + off);
+    const gv = f32x4.add(v128.load(g + off), f32x4.mul(wd, pv));
+    const mv = f32x4.add(f32x4.mul(b1, v128.load(m + off)), f32x4.mul(ob1, gv));
+    const vv = f32x4.add(f32x4.mul(b2, v128.load(v + off)), f32x4.mul(ob2, f32x4.mul(gv, gv)));
+    const denom = f32x4.add(f32x4.div(f32x4.sqrt(vv), sb), e);
+    v128.store(m + off, mv);
+    v128.store(v + off, vv);
+    v128.store(p + off, f32x4.sub(pv, f32x4.mul(ss, f32x4.div(mv, denom))));
+  }
+  for (; i < n; i++) {
+    const off = <usize>i << 2;
+    const pv = load<f32>(p + off);
+    const gv = load<f32>(g + off) + weightDecay * pv;
+    const mv = beta1 * load<f32>(m + off) + (1 - beta1) * gv;
+    const vv = beta2 * load<f32>(v + off) + (1 - beta2) * gv * gv;
+    store<f32>(m + off, mv);
+    store<f32>(v + off, vv);
+    store<f32>(p + off, pv - stepSize * (mv / (Mathf.sqrt(vv) / sqrtBc2 + eps)));
+  }
+}
+
+// Polyak (soft) target update: t ← τ·s + (1−τ)·t.   τ = 1 is a hard copy.
+export function polyak(target: usize, source: usize, n: i32, tau: f32): void {
+  const t = f32x4.splat(tau), omt = f32x4.splat(1 - tau);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const off = <usize>i << 2;
+    v128.store(target + off, f32x4.add(f32x4.mul(t, v128.load(source + off)), f32x4.mul(omt, v128.load(target + off))));
+  }
+  for (; i < n; i++) {
+    const off = <usize>i << 2;
+    store<f32>(target + off, tau * load<f32>(source + off) + (1 - tau) * load<f32>(target + off));
+  }
+}
+
+export function copy(target: usize, source: usize, n: i32): void {
+  memory.copy(target, source, <usize>n << 2);
+}

@@ -1,0 +1,22 @@
+// The functions exported by assembly/index.ts. Pointers are byte offsets into `memory`.
+export interface EngineExports {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  gemm(m: number, n: number, k: number, a: number, ars: number, acs: number,
+       b: number, ldb: number, c: number, ldc: number, accumulate: number): void;
+  transpose(src: number, rows: number, cols: number, dst: number): void;
+  colsum(src: number, ld: number, m: number, n: number, dst: number, accumulate: number): void;
+  biasActivate(y: number, ld: number, m: number, n: number, bias: number, act: number): void;
+  activationBackward(dh: number, lddh: number, h: number, ldh: number, m: number, n: number, act: number): void;
+  adamStep(p: number, g: number, m: number, v: number, n: number, lr: number, beta1: number, beta2: number,
+           eps: number, weightDecay: number, biasCorrection1: number, biasCorrection2: number): void;
+  polyak(target: number, source: number, n: number, tau: number): void;
+  copy(target: number, source: number, n: number): void;
+  mseLoss(q: number, y: number, n: number, grad: number): number;
+  mlpForward(desc: number, batch: number): void;
+  mlpBackward(desc: number, batch: number, paramGrads: number, accumulate: number, stop: number, wantDx: number): void;
+}
+
+/** Activation codes shared with assembly/activations.ts. */
+export const ACTIVATION_CODES = { identity: 0, relu: 1, tanh: 2 } as const;
+export type Activation = keyof typeof ACTIVATION_CODES;

@@ -1,0 +1,67 @@
+// Engine: the loaded .wasm plus its memory arena, and the factories for what lives in it.
+import { Adam, type AdamOptions } from '../nn/adam.js';
+import { Mlp, type MlpOptions } from '../nn/mlp.js';
+import { checkFinite, checkLength, fail } from '../errors.js';
+import { instantiateEngine, type WasmSource } from './load.js';
+import { Runtime } from './runtime.js';
+
+export class Engine {
+  readonly runtime: Runtime;
+  private mseScratch = { ptr: 0, n: 0 };
+
+  constructor(runtime: Runtime) {
+    this.runtime = runtime;
+  }
+
+  mlp(opts: MlpOptions): Mlp {
+    return new Mlp(this.runtime, opts);
+  }
+
+  adam(net: Mlp, opts: AdamOptions): Adam {
+    if (!(net instanceof Mlp)) fail('adam(net, opts): net must be an Mlp made by this engine');
+    return new Adam(this.runtime, net, opts);
+  }
+
+  /** Soft target update, target ← τ·source + (1 − τ)·target, over all parameters. */
+  polyak(target: Mlp, source: Mlp, tau: number): void {
+    if (!(tau > 0 && tau <= 1)) fail(`polyak tau must be in (0, 1], got ${tau}`);
+    this.checkPair(target, source, 'polyak');
+    this.runtime.wasm.polyak(target.paramsPtr, source.paramsPtr, target.paramCount, tau);
+  }
+
+  /** Hard copy of all parameters: target ← source. */
+  copyParams(target: Mlp, source: Mlp): void {
+    this.checkPair(target, source, 'copyParams');
+    this.runtime.wasm.copy(target.paramsPtr, source.paramsPtr, target.paramCount);
+  }
+
+  /** Mean squared error L = mean((pred − target)²); writes ∂L/∂pred into `grad` when given. */
+  mseLoss(pred: ArrayLike<number>, target: ArrayLike<number>, grad?: Float32Array): number {
+    const n = pred.length;
+    checkLength(target, n, 'mseLoss target', 'same length as pred');
+    if (grad) checkLength(grad, n, 'mseLoss grad', 'same length as pred');
+    checkFinite(pred, 'mseLoss pred');
+    checkFinite(target, 'mseLoss target');
+    if (this.mseScratch.n < n) this.mseScratch = { ptr: this.runtime.alloc(3 * n), n };
+    const p = this.mseScratch.ptr, cap = this.mseScratch.n;
+    const f32 = this.runtime.f32;
+    f32.set(pred, p >> 2);
+    f32.set(target, (p >> 2) + cap);
+    const loss = this.runtime.wasm.mseLoss(p, p + 4 * cap, n, p + 8 * cap);
+    if (grad) grad.set(this.runtime.f32.subarray((p >> 2) + 2 * cap, (p >> 2) + 2 * cap + n));
+    return loss;
+  }
+
+  private checkPair(target: Mlp, source: Mlp, what: string): void {
+    if (target === source) fail(`${what}: target and source are the same network`);
+    if (!target.sameShape(source)) {
+      fail(`${what}: networks differ in shape (${JSON.stringify(target.sizes)} vs ${JSON.stringify(source.sizes)})`);
+    }
+  }
+}
+
+/** Loads the engine: from the default build/engine.wasm (Node: file, browser: fetch), a URL, a path or bytes. */
+export async function loadEngine(source?: WasmSource): Promise<Engine> {
+  const wasm = await instantiateEngine(source);
+  return new Engine(new Runtime(wasm));
+}

@@ -1,0 +1,65 @@
+// The only code that knows the WASM memory layout: a bump arena over linear memory and typed views
+// that are refreshed when memory grows (growth detaches the old ArrayBuffer).
+import type { EngineExports } from './abi.js';
+
+const PAGE = 65536;
+
+export class Runtime {
+  readonly wasm: EngineExports;
+  private top: number;
+  private buffer: ArrayBuffer;
+  private f32View: Float32Array;
+  private i32View: Int32Array;
+  /** Bumped whenever memory grows, so holders of cached views know to rebuild them. */
+  generation = 0;
+
+  constructor(wasm: EngineExports) {
+    this.wasm = wasm;
+    this.top = wasm.heapBase();
+    this.buffer = wasm.memory.buffer;
+    this.f32View = new Float32Array(this.buffer);
+    this.i32View = new Int32Array(this.buffer);
+  }
+
+  /** Reserves `floats` 4-byte words, 16-byte aligned and zeroed; returns the byte offset. Never freed. */
+  alloc(floats: number): number {
+    const ptr = this.top;
+    const bytes = Math.ceil((floats * 4) / 16) * 16;
+    const end = ptr + Math.max(bytes, 16);
+    const have = this.wasm.memory.buffer.byteLength;
+    if (end > have) {
+      const pages = Math.ceil((end - have) / PAGE);
+      try {
+        this.wasm.memory.grow(pages);
+      } catch (e) {
+        throw new Error(`WASM memory cannot grow to ${(end / 2 ** 20).toFixed(1)} MiB (needed for ${floats} floats): ${String(e)}`);
+      }
+    }
+    this.top = end;
+    this.refresh();
+    this.f32.fill(0, ptr >> 2, (ptr >> 2) + floats);
+    return ptr;
+  }
+
+  /** Bytes of linear memory in use by the arena. */
+  get usedBytes(): number { return this.top; }
+  get memoryBytes(): number { return this.wasm.memory.buffer.byteLength; }
+
+  get f32(): Float32Array { this.refresh(); return this.f32View; }
+  get i32(): Int32Array { this.refresh(); return this.i32View; }
+
+  /** A Float32Array over [ptr, ptr + 4·length). Valid until memory grows (see `generation`). */
+  view(ptr: number, length: number): Float32Array {
+    this.refresh();
+    return new Float32Array(this.buffer, ptr, length);
+  }
+
+  private refresh(): void {
+    if (this.buffer !== this.wasm.memory.buffer) {
+      this.buffer = this.wasm.memory.buffer;
+      this.f32View = new Float32Array(this.buffer);
+      this.i32View = new Int32Array(this.buffer);
+      this.generation++;
+    }
+  }
+}
