@@ -1,0 +1,105 @@
+// The raw kernels against float64 references: the three GEMM forms, transpose, column sums,
+// bias + activation and its backward. Odd sizes, batch 1, row strides wider than the rows.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadEngine, type Engine } from '../src/index.js';
+import { matmul64, randomArray, relError, transpose64 } from './helpers/ref64.js';
+
+let engine: Engine;
+beforeAll(async () => { engine = await loadEngine(); });
+
+const SHAPES: [number, number, number][] = [
+  [1, 1, 1], [1, 8, 3], [3, 5, 7], [4, 8, 4], [13, 17, 9], [7, 1, 300], [33, 20, 31], [64, 64, 64], [5, 12, 1],
+];
+
+/** Copies a dense [rows × cols] matrix into engine memory with row stride ld; returns its byte offset. */
+function put(a: ArrayLike<number>, rows: number, cols: number, ld = cols): number {
+  const rt = engine.runtime;
+  const ptr = rt.alloc(rows * ld);
+  const f32 = rt.f32;
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) f32[(ptr >> 2) + i * ld + j] = a[i * cols + j];
+  return ptr;
+}
+
+function get(ptr: number, rows: number, cols: number, ld = cols): Float64Array {
+  const f32 = engine.runtime.f32;
+  const out = new Float64Array(rows * cols);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[i * cols + j] = f32[(ptr >> 2) + i * ld + j];
+  return out;
+}
+
+describe('gemm: the three forms of a dense layer', () => {
+  for (const [m, n, k] of SHAPES) {
+    it(`Y = X·W  (${m}×${k} · ${k}×${n}), strided X and Y, overwrite and accumulate`, () => {
+      const x = randomArray(m * k, `x${m}${n}${k}`), w = randomArray(k * n, `w${m}${n}${k}`);
+      const c0 = randomArray(m * n, `c${m}${n}${k}`);
+      const ldx = k + 3, ldy = n + 5;
+      const px = put(x, m, k, ldx), pw = put(w, k, n), py = put(c0, m, n, ldy);
+      engine.runtime.wasm.gemm(m, n, k, px, ldx, 1, pw, n, py, ldy, 0);
+      const want = matmul64(x, w, m, k, n);
+      expect(relError(get(py, m, n, ldy), want)).toBeLessThan(1e-5);
+      engine.runtime.wasm.gemm(m, n, k, px, ldx, 1, pw, n, py, ldy, 1);
+      expect(relError(get(py, m, n, ldy), want.map((v) => 2 * v))).toBeLessThan(1e-5);
+    });
+
+    it(`dW = Xᵀ·dZ  (${k}×${m} · ${m}×${n}) reading X through strides`, () => {
+      // Here X is [m × k] (batch m), dZ is [m × n], dW is [k × n].
+      const x = randomArray(m * k, `X${m}${n}${k}`), dz = randomArray(m * n, `dz${m}${n}${k}`);
+      const ldx = k + 1;
+      const px = put(x, m, k, ldx), pdz = put(dz, m, n), pdw = put(new Float32Array(k * n), k, n);
+      engine.runtime.wasm.gemm(k, n, m, px, 1, ldx, pdz, n, pdw, n, 0);
+      expect(relError(get(pdw, k, n), matmul64(transpose64(x, m, k), dz, k, m, n))).toBeLessThan(1e-5);
+    });
+
+    it(`dX = dZ·Wᵀ  (${m}×${n} · ${n}×${k}) via transpose()`, () => {
+      const dz = randomArray(m * n, `DZ${m}${n}${k}`), w = randomArray(k * n, `W${m}${n}${k}`);
+      const pdz = put(dz, m, n), pw = put(w, k, n), pwt = put(new Float32Array(n * k), n, k), pdx = put(new Float32Array(m * k), m, k);
+      engine.runtime.wasm.transpose(pw, k, n, pwt);
+      expect(get(pwt, n, k)).toEqual(transpose64(Float32Array.from(w), k, n));
+      engine.runtime.wasm.gemm(m, k, n, pdz, n, 1, pwt, k, pdx, k, 0);
+      expect(relError(get(pdx, m, k), matmul64(dz, transpose64(w, k, n), m, n, k))).toBeLessThan(1e-5);
+    });
+  }
+
+  it('colsum gives the bias gradient Σ_rows dZ, with stride and accumulate', () => {
+    for (const [m, n] of [[1, 1], [7, 13], [256, 3]]) {
+      const dz = randomArray(m * n, `cs${m}${n}`);
+      const ld = n + 2;
+      const p = put(dz, m, n, ld), out = put(randomArray(n, 'start'), 1, n);
+      engine.runtime.wasm.colsum(p, ld, m, n, out, 0);
+      const want = new Float64Array(n);
+      for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) want[j] += dz[i * n + j];
+      expect(relError(get(out, 1, n), want)).toBeLessThan(1e-5);
+      engine.runtime.wasm.colsum(p, ld, m, n, out, 1);
+      expect(relError(get(out, 1, n), want.map((v) => 2 * v))).toBeLessThan(1e-5);
+    }
+  });
+});
+
+describe('bias + activation kernels', () => {
+  const acts = [['identity', 0], ['relu', 1], ['tanh', 2]] as const;
+  const f = (a: number, z: number) => (a === 1 ? Math.max(0, z) : a === 2 ? Math.tanh(z) : z);
+  for (const [name, code] of acts) {
+    it(`${name}: y = f(y + b) and dz = dh ⊙ f′ on a 5×11 block with stride 13`, () => {
+      const m = 5, n = 11, ld = 13;
+      const z = randomArray(m * n, `z${name}`, -2, 2), b = randomArray(n, `b${name}`);
+      const py = put(z, m, n, ld), pb = put(b, 1, n);
+      engine.runtime.wasm.biasActivate(py, ld, m, n, pb, code);
+      const h = get(py, m, n, ld);
+      const want = new Float64Array(m * n);
+      for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) want[i * n + j] = f(code, z[i * n + j] + b[j]);
+      expect(relError(h, want)).toBeLessThan(1e-6);
+      if (code === 1) expect(h.filter((v) => v === 0).length).toBeGreaterThan(5); // some units are off
+
+      const dh = randomArray(m * n, `dh${name}`);
+      const pdh = put(dh, m, n, ld);
+      engine.runtime.wasm.activationBackward(pdh, ld, py, ld, m, n, code);
+      const dwant = new Float64Array(m * n);
+      for (let i = 0; i < m * n; i++) {
+        const zz = z[i] + b[i % n];
+        const d = code === 1 ? (zz > 0 ? 1 : 0) : code === 2 ? 1 - Math.tanh(zz) ** 2 : 1;
+        dwant[i] = dh[i] * d;
+      }
+      expect(relError(get(pdh, m, n, ld), dwant)).toBeLessThan(1e-5);
+    });
+  }
+});
