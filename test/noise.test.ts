@@ -179,7 +179,7 @@ describe('OrnsteinUhlenbeckNoise', () => {
     const std = Math.sqrt(s2 / n - mean * mean);
     const target = 0.2 / Math.sqrt(2 * 0.15); // ≈ 0.365
     expect(Math.abs(std / target - 1)).toBeLessThan(0.1);
-    expect(Math.abs(mean)).toBeLessThan(0.1);
+    expect(Math.abs(mean)).toBeLessThan(0.05);
   });
 
   it('reset() puts the state back to x0 while the RNG stream continues', () => {
