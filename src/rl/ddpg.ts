@@ -1,0 +1,183 @@
+// DDPG (Lillicrap et al., 2015) on the engine's MLPs. The update, in the paper's order:
+//   1. target      a′ = μ′(s′) (scaled to the action box);  y = r + γ·(1 − terminated)·Q′(s′, a′)
+//   2. critic      L_Q = mean_b (Q(s, a) − y)²;  backward;  Adam step on the critic
+//   3. actor       L_μ = −mean_b Q(s, μ(s)) with the critic just updated: back-propagate through the
+//                  critic to its action input (∇ₐQ), scale by the action box, back-propagate through the
+//                  actor; Adam step on the actor only (the critic's parameters do not move)
+//   4. targets     θ′ ← τ·θ + (1 − τ)·θ′ for both target networks
+// Time-limit truncation is not termination: such transitions are stored with terminated = 0 and bootstrap.
+import type { Engine } from '../engine/engine.js';
+import type { Adam } from '../nn/adam.js';
+import type { Mlp } from '../nn/mlp.js';
+import { checkFinite, checkLength, fail } from '../errors.js';
+import { resolveConfig, type DdpgConfig, type DdpgConfigInput } from './config.js';
+import { GaussianNoise, OrnsteinUhlenbeckNoise } from './noise.js';
+import { ReplayBuffer, type Batch } from './replay.js';
+import { Rng } from './rng.js';
+
+export interface UpdateStats {
+  criticLoss: number;
+  actorLoss: number;
+  /** mean_b Q(s, a) over the batch's stored actions, before the critic step. */
+  qMean: number;
+}
+
+/** A batch given to update(): row-major Float32Arrays, actions in env units. */
+export type UpdateBatch = Pick<Batch, 'obs' | 'actions' | 'rewards' | 'nextObs' | 'terminated'>;
+
+export class DDPG {
+  readonly config: DdpgConfig;
+  readonly actor: Mlp;
+  readonly critic: Mlp;
+  readonly actorTarget: Mlp;
+  readonly criticTarget: Mlp;
+  readonly actorOptimizer: Adam;
+  readonly criticOptimizer: Adam;
+  readonly replay: ReplayBuffer;
+  readonly noise: GaussianNoise | OrnsteinUhlenbeckNoise;
+  /** Uniform-random actions before learningStarts come from here. */
+  readonly explorationRng: Rng;
+  /** Transitions observed so far (drives learningStarts). */
+  steps = 0;
+  /** Updates done so far. */
+  updates = 0;
+
+  private readonly engine: Engine;
+  private readonly scale: Float32Array; // (high − low)/2
+  private readonly bias: Float32Array; // (high + low)/2
+  private readonly actBuf: Float32Array;
+  private readonly noiseBuf: Float32Array;
+  private readonly y: Float32Array;
+  private readonly dq: Float32Array;
+  private readonly aNext: Float32Array;
+  private readonly aPi: Float32Array;
+  private readonly dMu: Float32Array;
+
+  constructor(engine: Engine, input: DdpgConfigInput) {
+    const c = (this.config = resolveConfig(input));
+    this.engine = engine;
+    const { obsDim, actDim, batchSize: B, seed } = c;
+    const actorSizes = [obsDim, ...c.actorHidden, actDim];
+    const criticSizes = [obsDim, ...c.criticHidden, 1];
+    const join = { layer: c.criticActionLayer, size: actDim };
+    const common = { maxBatch: B, finalInitScale: c.finalInitScale };
+    this.actor = engine.mlp({ sizes: actorSizes, output: 'tanh', seed: seed * 16 + 1, ...common });
+    this.actorTarget = engine.mlp({ sizes: actorSizes, output: 'tanh', seed: seed * 16 + 1, ...common });
+    this.critic = engine.mlp({ sizes: criticSizes, join, seed: seed * 16 + 2, ...common });
+    this.criticTarget = engine.mlp({ sizes: criticSizes, join, seed: seed * 16 + 2, ...common });
+    engine.copyParams(this.actorTarget, this.actor); // targets start as exact copies
+    engine.copyParams(this.criticTarget, this.critic);
+    this.actorOptimizer = engine.adam(this.actor, { lr: c.actorLr, weightDecay: c.actorWeightDecay });
+    this.criticOptimizer = engine.adam(this.critic, { lr: c.criticLr, weightDecay: c.criticWeightDecay });
+    this.replay = new ReplayBuffer({ capacity: c.bufferSize, obsDim, actDim, seed: seed * 16 + 3 });
+    this.noise = c.noise === 'ou'
+      ? new OrnsteinUhlenbeckNoise({ actDim, theta: c.ouTheta, sigma: c.noiseSigma, dt: c.ouDt, seed: seed * 16 + 4 })
+      : new GaussianNoise({ actDim, sigma: c.noiseSigma, seed: seed * 16 + 4 });
+    this.explorationRng = new Rng(seed * 16 + 5);
+    this.scale = Float32Array.from(c.actionLow, (lo, i) => (c.actionHigh[i] - lo) / 2);
+    this.bias = Float32Array.from(c.actionLow, (lo, i) => (c.actionHigh[i] + lo) / 2);
+    this.actBuf = new Float32Array(actDim);
+    this.noiseBuf = new Float32Array(actDim);
+    this.y = new Float32Array(B);
+    this.dq = new Float32Array(B);
+    this.aNext = new Float32Array(B * actDim);
+    this.aPi = new Float32Array(B * actDim);
+    this.dMu = new Float32Array(B * actDim);
+  }
+
+  /** The action for one observation, in env units. With explore: uniform random before learningStarts,
+   *  then μ(s) + noise·(high − low)/2, clipped to the box. The returned array is reused by the next call. */
+  act(obs: ArrayLike<number>, opts: { explore?: boolean } = {}): Float32Array {
+    const { actDim, actionLow, actionHigh, obsDim } = this.config;
+    checkLength(obs, obsDim, 'act obs', `obsDim ${obsDim}`);
+    checkFinite(obs, 'act obs');
+    const a = this.actBuf;
+    if (opts.explore && this.steps < this.config.learningStarts) {
+      for (let i = 0; i < actDim; i++) a[i] = this.explorationRng.uniform(actionLow[i], actionHigh[i]);
+      return a;
+    }
+    const u = this.actor.forward(obs, 1);
+    for (let i = 0; i < actDim; i++) a[i] = this.scale[i] * u[i] + this.bias[i];
+    if (opts.explore) {
+      this.noise.sample(this.noiseBuf);
+      for (let i = 0; i < actDim; i++) {
+        a[i] = Math.min(actionHigh[i], Math.max(actionLow[i], a[i] + this.scale[i] * this.noiseBuf[i]));
+      }
+    }
+    return a;
+  }
+
+  /** Stores a transition (actions in env units); truncated episodes pass terminated = false. */
+  observe(obs: ArrayLike<number>, action: ArrayLike<number>, reward: number, nextObs: ArrayLike<number>, terminated: boolean): void {
+    this.replay.add(obs, action, reward, nextObs, terminated);
+    this.steps += 1;
+  }
+
+  /** Resets the exploration noise process (call at episode start; OU keeps state within an episode). */
+  resetNoise(): void {
+    this.noise.reset();
+  }
+
+  /** One DDPG update on `batch`, or on a uniform sample of batchSize transitions from the replay buffer. */
+  update(batch?: UpdateBatch): UpdateStats {
+    const { batchSize: B, actDim, obsDim, gamma, tau } = this.config;
+    const b = batch ? this.checkBatch(batch) : this.replay.sample(B);
+
+    // 1. TD target from the target networks: y = r + γ·(1 − terminated)·Q′(s′, μ′(s′)).
+    this.scaleActions(this.actorTarget.forward(b.nextObs, B), this.aNext);
+    const qNext = this.criticTarget.forward(b.nextObs, B, this.aNext);
+    for (let i = 0; i < B; i++) this.y[i] = b.rewards[i] + gamma * (1 - b.terminated[i]) * qNext[i];
+
+    // 2. Critic: L_Q = mean (Q(s, a) − y)², ∂L_Q/∂Q = 2(Q − y)/B.
+    const q = this.critic.forward(b.obs, B, b.actions);
+    let criticLoss = 0, qMean = 0;
+    for (let i = 0; i < B; i++) {
+      const d = q[i] - this.y[i];
+      criticLoss += d * d;
+      qMean += q[i];
+      this.dq[i] = (2 * d) / B;
+    }
+    this.critic.backward(this.dq, { inputGrad: false });
+    this.criticOptimizer.step();
+
+    // 3. Actor: L_μ = −mean Q(s, μ(s)). ∂L/∂Q = −1/B; ∇ₐQ comes from the critic's action input,
+    //    ∂a/∂u = scale (a = scale·tanh-output + bias). Only the actor's Adam steps.
+    const u = this.actor.forward(b.obs, B);
+    this.scaleActions(u, this.aPi);
+    const qPi = this.critic.forward(b.obs, B, this.aPi);
+    let actorLoss = 0;
+    for (let i = 0; i < B; i++) { actorLoss -= qPi[i]; this.dq[i] = -1 / B; }
+    this.critic.backward(this.dq, { paramGrads: false, inputGrad: false });
+    const dA = this.critic.joinGrad();
+    for (let i = 0; i < B * actDim; i++) this.dMu[i] = dA[i] * this.scale[i % actDim];
+    this.actor.backward(this.dMu, { inputGrad: false });
+    this.actorOptimizer.step();
+
+    // 4. Soft target updates.
+    this.engine.polyak(this.actorTarget, this.actor, tau);
+    this.engine.polyak(this.criticTarget, this.critic, tau);
+
+    this.updates += 1;
+    void obsDim;
+    return { criticLoss: criticLoss / B, actorLoss: actorLoss / B, qMean: qMean / B };
+  }
+
+  /** a = scale ⊙ u + bias, row by row. */
+  private scaleActions(u: Float32Array, out: Float32Array): void {
+    const actDim = this.config.actDim;
+    for (let i = 0; i < out.length; i++) { const j = i % actDim; out[i] = this.scale[j] * u[i] + this.bias[j]; }
+  }
+
+  private checkBatch(batch: UpdateBatch): UpdateBatch {
+    const { batchSize: B, obsDim, actDim } = this.config;
+    if (!batch || typeof batch !== 'object') fail('update(batch): batch must be { obs, actions, rewards, nextObs, terminated }');
+    const fields: [keyof UpdateBatch, number, number][] = [
+      ['obs', obsDim, B * obsDim], ['actions', actDim, B * actDim], ['rewards', 1, B], ['nextObs', obsDim, B * obsDim], ['terminated', 1, B],
+    ];
+    for (const [name, cols, len] of fields) {
+      checkLength(batch[name], len, `update batch.${name}`, `batchSize ${B} × ${cols}`);
+      checkFinite(batch[name], `update batch.${name}`, cols);
+    }
+    return batch;
+  }
+}
