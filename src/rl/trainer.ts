@@ -3,7 +3,7 @@
 //                   store (s, a, r, s′, terminated)   — s′ is the real final obs even on truncation
 //                   once steps ≥ learningStarts: one update
 //                   on episode end: log it, reset the env and the noise
-import type { Env } from '../envs/spaces.js';
+import type { Env, EnvSnapshot } from '../envs/spaces.js';
 import type { DDPG, UpdateStats } from './ddpg.js';
 
 export interface EpisodeLog {
@@ -16,6 +16,17 @@ export interface EpisodeLog {
   criticLoss: number;
   actorLoss: number;
   qMean: number;
+}
+
+export interface TrainerSnapshot {
+  step: number;
+  episode: number;
+  obs: number[];
+  episodeReturn: number;
+  episodeLength: number;
+  sums: { critic: number; actor: number; q: number; n: number };
+  needsReset: boolean;
+  env: EnvSnapshot;
 }
 
 export class Trainer {
@@ -38,8 +49,9 @@ export class Trainer {
     this.obs = new Float32Array(env.observationSpace.shape[0]);
   }
 
-  /** Runs until `totalSteps` environment steps have been taken; calls onEpisode at each episode end. */
-  run(totalSteps: number, onEpisode?: (e: EpisodeLog) => void, onStep?: (step: number) => void): void {
+  /** Runs until `totalSteps` environment steps have been taken; calls onEpisode at each episode end and
+   *  onStep after every step (returning true from onStep stops the run after that step). */
+  run(totalSteps: number, onEpisode?: (e: EpisodeLog) => void, onStep?: (step: number) => boolean | void): void {
     const { agent, env } = this;
     while (this.step < totalSteps) {
       if (this.needsReset) this.startEpisode();
@@ -58,8 +70,24 @@ export class Trainer {
         onEpisode?.(this.finishEpisode());
         this.needsReset = true;
       }
-      onStep?.(this.step);
+      if (onStep?.(this.step)) return;
     }
+  }
+
+  /** Everything needed to continue this loop exactly (the agent and env are saved alongside). */
+  snapshot(): TrainerSnapshot {
+    return {
+      step: this.step, episode: this.episode, obs: Array.from(this.obs), episodeReturn: this.episodeReturn,
+      episodeLength: this.episodeLength, sums: { ...this.sums }, needsReset: this.needsReset, env: this.env.snapshot(),
+    };
+  }
+
+  restore(s: TrainerSnapshot): void {
+    if (!s || s.obs?.length !== this.obs.length) throw new Error(`trainer state: obs has ${s?.obs?.length} values, expected ${this.obs.length}`);
+    this.step = s.step; this.episode = s.episode; this.obs.set(s.obs);
+    this.episodeReturn = s.episodeReturn; this.episodeLength = s.episodeLength; this.sums = { ...s.sums };
+    this.needsReset = s.needsReset;
+    this.env.restore(s.env);
   }
 
   private startEpisode(): void {

@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+// ddpg-wasm command line: dispatches to the subcommands. Usage errors exit with code 2.
+import { evalCommand, EVAL_HELP } from './eval.js';
+import { DdpgInputError } from '../errors.js';
+import { UsageError } from './flags.js';
+import { trainCommand, TRAIN_HELP } from './train.js';
+
+const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; help: string }> = {
+  train: { run: trainCommand, help: TRAIN_HELP },
+  eval: { run: evalCommand, help: EVAL_HELP },
+};
+
+const USAGE = `Usage: ddpg-wasm <command> [options]
+Commands:
+  train   train DDPG on an environment (ddpg-wasm train --help)
+  eval    evaluate a checkpoint's deterministic policy (ddpg-wasm eval --help)`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(USAGE);
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    console.error(`unknown command '${name}'\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await command.run(rest);
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    if (e instanceof UsageError || err.code?.startsWith('ERR_PARSE_ARGS')) {
+      console.error(`ddpg-wasm ${name}: ${err.message}\n\n${command.help}`);
+      return 2;
+    }
+    if (e instanceof DdpgInputError) { // a bad hyper-parameter value given as a flag
+      console.error(`ddpg-wasm ${name}: ${err.message}\n(see ddpg-wasm ${name} --help)`);
+      return 2;
+    }
+    console.error(`ddpg-wasm ${name}: ${err.message}`);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,167 @@
+// `ddpg-wasm train`: train DDPG on an environment, writing a run folder (config.json, metrics.csv,
+// checkpoint.ddpg, curve.svg), with periodic checkpoints, exact resume and a clean stop on SIGINT/SIGTERM.
+import { mkdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadEngine, type Engine } from '../engine/engine.js';
+import { makeEnv, ENV_IDS } from '../envs/index.js';
+import { loadCheckpoint, saveCheckpoint } from '../checkpoint/file.js';
+import { agentFromCheckpoint, agentToCheckpoint } from '../rl/agent-state.js';
+import { PAPER_PRESET, type DdpgConfigInput } from '../rl/config.js';
+import { DDPG } from '../rl/ddpg.js';
+import { PRESETS } from '../rl/presets.js';
+import { Trainer, evaluate, type EpisodeLog, type TrainerSnapshot } from '../rl/trainer.js';
+import { configFromFlags, configHelp, configOptions, UsageError } from './flags.js';
+import { curveSvg } from './curve-svg.js';
+import { Progress } from './progress.js';
+import { CHECKPOINT_FILE, METRICS_HEADER, metricsRow, writeText } from './run-files.js';
+
+export const TRAIN_HELP = `Usage: ddpg-wasm train [--env ID] [--steps N] [--seed S] [--out DIR] [hyper-parameter flags]
+       ddpg-wasm train --resume DIR [--steps N]
+
+  --env ID                  ${ENV_IDS.join(' | ')} (default Pendulum-v1); its preset sets the defaults
+  --steps N                 total environment steps (default: the env preset's)
+  --seed S                  one seed for everything: weights, noise, replay sampling, env resets (default 1)
+  --out DIR                 run folder (default runs/<env>-seed<S>-<time>)
+  --preset paper            the DDPG paper's settings (400/300, lr 1e-4/1e-3, tau 0.001, batch 64, OU, L2 1e-2, action at layer 2)
+  --resume DIR              continue the run in DIR from its latest checkpoint (to --steps, default its own total)
+  --checkpoint-every N      write checkpoint.ddpg every N steps (default 5000)
+  --eval-episodes N         deterministic evaluation episodes at the end (default 10)
+  --quiet                   no progress line
+Hyper-parameters (defaults before the env preset):
+${configHelp()}`;
+
+const RUN_OPTIONS = {
+  env: { type: 'string' }, steps: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' },
+  preset: { type: 'string' }, resume: { type: 'string' }, 'checkpoint-every': { type: 'string' },
+  'eval-episodes': { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+} as const;
+
+interface RunMeta {
+  env: string;
+  totalSteps: number;
+  seed: number;
+  evalEpisodes: number;
+  checkpointEvery: number;
+  trainer: TrainerSnapshot;
+  metrics: string[];
+}
+
+function intFlag(v: string | undefined, flag: string, min: number): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${flag} expects an integer ≥ ${min}, got '${v}'`);
+  return n;
+}
+
+export async function trainCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { ...RUN_OPTIONS, ...configOptions() }, strict: true, allowPositionals: false });
+  if (values.help) { console.log(TRAIN_HELP); return 0; }
+  const engine = await loadEngine();
+  return values.resume ? resumeRun(engine, values) : newRun(engine, values);
+}
+
+type Values = Record<string, string | boolean | undefined>;
+
+async function newRun(engine: Engine, values: Values): Promise<number> {
+  const envId = (values.env as string | undefined) ?? 'Pendulum-v1';
+  if (!ENV_IDS.includes(envId)) throw new UsageError(`unknown --env '${envId}'; known: ${ENV_IDS.join(', ')}`);
+  const preset = PRESETS[envId];
+  const seed = intFlag(values.seed as string, 'seed', 0) ?? 1;
+  const totalSteps = intFlag(values.steps as string, 'steps', 1) ?? preset?.steps ?? 100_000;
+  if (values.preset !== undefined && values.preset !== 'paper') throw new UsageError(`--preset expects 'paper', got '${String(values.preset)}'`);
+  const env = makeEnv(envId);
+  const input: DdpgConfigInput = {
+    obsDim: env.observationSpace.shape[0], actDim: env.actionSpace.shape[0],
+    actionLow: Array.from(env.actionSpace.low), actionHigh: Array.from(env.actionSpace.high),
+    ...preset?.config, ...(values.preset === 'paper' ? PAPER_PRESET : {}), ...configFromFlags(values), seed,
+  };
+  const agent = new DDPG(engine, input);
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  const dir = (values.out as string | undefined) ?? join('runs', `${envId}-seed${seed}-${stamp}`);
+  if (existsSync(join(dir, CHECKPOINT_FILE))) {
+    throw new UsageError(`${dir} already holds a run; continue it with --resume ${dir} or choose another --out`);
+  }
+  mkdirSync(dir, { recursive: true });
+  writeText(join(dir, 'config.json'), JSON.stringify({ env: envId, steps: totalSteps, ...agent.config }, null, 2) + '\n');
+  const meta: RunMeta = {
+    env: envId, totalSteps, seed,
+    evalEpisodes: intFlag(values['eval-episodes'] as string, 'eval-episodes', 0) ?? 10,
+    checkpointEvery: intFlag(values['checkpoint-every'] as string, 'checkpoint-every', 1) ?? 5000,
+    trainer: undefined as unknown as TrainerSnapshot, metrics: [],
+  };
+  console.error(`training DDPG on ${envId} for ${totalSteps} steps, seed ${seed} → ${dir}`);
+  return runLoop(agent, new Trainer(agent, env, seed), dir, meta, values);
+}
+
+async function resumeRun(engine: Engine, values: Values): Promise<number> {
+  const dir = values.resume as string;
+  const file = join(dir, CHECKPOINT_FILE);
+  const content = loadCheckpoint(file);
+  const meta = content.meta.run as RunMeta | undefined;
+  if (!meta || typeof meta.env !== 'string' || !Array.isArray(meta.metrics)) throw new UsageError(`${file} is not a training-run checkpoint (no run state)`);
+  const agent = agentFromCheckpoint(engine, content, file);
+  const trainer = new Trainer(agent, makeEnv(meta.env), meta.seed);
+  trainer.restore(meta.trainer);
+  meta.totalSteps = intFlag(values.steps as string, 'steps', 1) ?? meta.totalSteps;
+  if (values['checkpoint-every'] !== undefined) meta.checkpointEvery = intFlag(values['checkpoint-every'] as string, 'checkpoint-every', 1)!;
+  console.error(`resuming ${dir} at step ${trainer.step} of ${meta.totalSteps}`);
+  return runLoop(agent, trainer, dir, meta, values);
+}
+
+async function runLoop(agent: DDPG, trainer: Trainer, dir: string, meta: RunMeta, values: Values): Promise<number> {
+  const file = join(dir, CHECKPOINT_FILE);
+  const metrics = meta.metrics;
+  const progress = values.quiet ? undefined : new Progress(meta.totalSteps, trainer.step);
+  const writeMetrics = () => writeText(join(dir, 'metrics.csv'), [METRICS_HEADER, ...metrics].join('\n') + '\n');
+  const checkpoint = () => {
+    for (const n of ['actor', 'critic'] as const) {
+      if (!agent[n].getParams().every(Number.isFinite)) throw new Error(`${n} parameters are not finite at step ${trainer.step}; keeping the last good checkpoint`);
+    }
+    writeMetrics();
+    saveCheckpoint(file, agentToCheckpoint(agent, { withReplay: true, meta: { run: { ...meta, trainer: trainer.snapshot(), metrics } } }));
+  };
+  writeMetrics(); // a resumed run drops rows logged after its checkpoint
+  let stopSignal: string | undefined;
+  const onSignal = (sig: string) => { stopSignal = sig; };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const t0 = performance.now();
+  try {
+    trainer.run(meta.totalSteps, (e: EpisodeLog) => {
+      metrics.push(metricsRow(e, (performance.now() - t0) / 1000));
+      progress?.episode(e.return);
+    }, (step) => {
+      progress?.tick(step);
+      if (step % meta.checkpointEvery === 0 && step < meta.totalSteps) checkpoint();
+      return stopSignal !== undefined;
+    });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  progress?.tick(trainer.step, true);
+  progress?.done();
+  checkpoint();
+  writeText(join(dir, 'curve.svg'), curveSvg(metrics.map((r) => { const c = r.split(','); return { step: +c[0], value: +c[2] }; }),
+    { title: `DDPG on ${meta.env}, seed ${meta.seed}` }));
+  if (stopSignal) {
+    console.error(`stopped by ${stopSignal} at step ${trainer.step}; checkpoint written. Resume with: ddpg-wasm train --resume ${dir}`);
+    return 130;
+  }
+  const wall = (performance.now() - t0) / 1000;
+  console.error(`trained ${trainer.step} steps in ${wall.toFixed(1)} s; run folder ${dir}`);
+  if (meta.evalEpisodes > 0) {
+    const ev = evaluate(agent, makeEnv(meta.env), meta.evalEpisodes, EVAL_SEED_BASE);
+    writeText(join(dir, 'eval.json'), JSON.stringify({ ...ev, episodes: meta.evalEpisodes, seedBase: EVAL_SEED_BASE, steps: trainer.step, wallSeconds: wall }, null, 2) + '\n');
+    console.log(formatEval(ev.mean, ev.std, meta.evalEpisodes));
+  }
+  return 0;
+}
+
+/** Evaluation episodes reset with seeds EVAL_SEED_BASE + i: never the training stream. */
+export const EVAL_SEED_BASE = 100_000;
+
+export function formatEval(mean: number, std: number, episodes: number): string {
+  return `mean ${mean.toFixed(1)} ± ${std.toFixed(1)} over ${episodes} episodes`;
+}
