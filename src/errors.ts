@@ -39,3 +39,11 @@ export function checkFinite(array: ArrayLike<number>, what: string, cols = 0): v
     }
   }
 }
+
+/** Training produced NaN/Infinity; `network` names where it was first seen, `update` when. */
+export class DivergenceError extends Error {
+  override name = 'DivergenceError';
+  constructor(readonly network: string, readonly update: number, message: string) {
+    super(message);
+  }
+}

@@ -19,4 +19,4 @@ export { makeEnv, ENV_IDS } from './envs/registry.js';
 export type { Env, Box, StepResult } from './envs/spaces.js';
 // Checkpoints (bytes; Node file helpers are in ddpg-wasm's CLI)
 export { encodeCheckpoint, decodeCheckpoint, CheckpointError, FORMAT_VERSION } from './checkpoint/format.js';
-export { DdpgInputError } from './errors.js';
+export { DdpgInputError, DivergenceError } from './errors.js';

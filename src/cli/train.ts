@@ -11,6 +11,7 @@ import { PAPER_PRESET, type DdpgConfigInput } from '../rl/config.js';
 import { DDPG } from '../rl/ddpg.js';
 import { PRESETS } from '../rl/presets.js';
 import { Trainer, evaluate, type EpisodeLog, type TrainerSnapshot } from '../rl/trainer.js';
+import { DivergenceError } from '../errors.js';
 import { configFromFlags, configHelp, configOptions, UsageError } from './flags.js';
 import { curveSvg } from './curve-svg.js';
 import { Progress } from './progress.js';
@@ -127,15 +128,24 @@ async function runLoop(agent: DDPG, trainer: Trainer, dir: string, meta: RunMeta
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   const t0 = performance.now();
+  let lastCheckpointStep: number | undefined = existsSync(file) ? trainer.step : undefined;
   try {
     trainer.run(meta.totalSteps, (e: EpisodeLog) => {
       metrics.push(metricsRow(e, (performance.now() - t0) / 1000));
       progress?.episode(e.return);
     }, (step) => {
       progress?.tick(step);
-      if (step % meta.checkpointEvery === 0 && step < meta.totalSteps) checkpoint();
+      if (step % meta.checkpointEvery === 0 && step < meta.totalSteps) { checkpoint(); lastCheckpointStep = step; }
       return stopSignal !== undefined;
     });
+  } catch (e) {
+    if (e instanceof DivergenceError) {
+      progress?.done();
+      const where = `${e.message} (env step ${trainer.step})`;
+      throw new Error(lastCheckpointStep === undefined ? `${where}. No checkpoint had been written yet.`
+        : `${where}. The last good checkpoint (step ${lastCheckpointStep}) is intact: ${file}`);
+    }
+    throw e;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

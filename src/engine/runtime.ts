@@ -3,6 +3,8 @@
 import type { EngineExports } from './abi.js';
 
 const PAGE = 65536;
+/** wasm32 linear memory: 65536 pages of 64 KiB. */
+export const MAX_BYTES = 65536 * PAGE;
 
 export class Runtime {
   readonly wasm: EngineExports;
@@ -39,6 +41,16 @@ export class Runtime {
     this.refresh();
     this.f32.fill(0, ptr >> 2, (ptr >> 2) + floats);
     return ptr;
+  }
+
+  /** Grows linear memory once so that `bytes` more can be allocated without growing again. */
+  reserve(bytes: number): void {
+    const need = this.top + bytes;
+    const have = this.wasm.memory.buffer.byteLength;
+    if (need <= have) return;
+    if (need > MAX_BYTES) throw new Error(`WASM memory would need ${(need / 2 ** 20).toFixed(0)} MiB; the limit is ${MAX_BYTES / 2 ** 20} MiB`);
+    this.wasm.memory.grow(Math.ceil((need - have) / PAGE));
+    this.refresh();
   }
 
   /** Bytes of linear memory in use by the arena. */

@@ -5,6 +5,7 @@ import { CheckpointError, type CheckpointContent } from '../checkpoint/format.js
 import { resolveConfig, type DdpgConfig } from './config.js';
 import { DDPG } from './ddpg.js';
 import type { ReplaySnapshot } from './replay.js';
+import { planLayers } from '../nn/layout.js';
 
 const NETS = ['actor', 'critic', 'actorTarget', 'criticTarget'] as const;
 
@@ -44,7 +45,14 @@ export function agentFromCheckpoint(engine: Engine, content: CheckpointContent, 
   } catch (e) {
     return bad(`config is invalid: ${(e as Error).message}`);
   }
-  const agent = new DDPG(engine, config);
+  // Check every array against the shapes the config implies before building anything: never a half-loaded agent.
+  const actorCount = planLayers([config.obsDim, ...config.actorHidden, config.actDim], 'relu', 'tanh').paramCount;
+  const criticCount = planLayers([config.obsDim, ...config.criticHidden, 1], 'relu', 'identity',
+    { layer: config.criticActionLayer, size: config.actDim }).paramCount;
+  const expected: Record<string, number> = {
+    actor: actorCount, actorTarget: actorCount, 'actorAdam.m': actorCount, 'actorAdam.v': actorCount,
+    critic: criticCount, criticTarget: criticCount, 'criticAdam.m': criticCount, 'criticAdam.v': criticCount,
+  };
   const need = (name: string, length: number): Float32Array => {
     const a = content.arrays[name];
     if (!a) bad(`array '${name}' is missing`);
@@ -52,6 +60,13 @@ export function agentFromCheckpoint(engine: Engine, content: CheckpointContent, 
     for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) bad(`array '${name}' holds ${a[i]} at index ${i}`);
     return a;
   };
+  for (const [name, length] of Object.entries(expected)) need(name, length);
+  let agent: DDPG;
+  try {
+    agent = new DDPG(engine, config);
+  } catch (e) {
+    return bad(`config cannot be built: ${(e as Error).message}`);
+  }
   for (const n of NETS) agent[n].setParams(need(n, agent[n].paramCount));
   const t = (v: unknown, what: string): number => (Number.isInteger(v) && (v as number) >= 0 ? (v as number) : bad(`${what} must be an integer ≥ 0, got ${String(v)}`));
   try {

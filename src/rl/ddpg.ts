@@ -9,7 +9,8 @@
 import type { Engine } from '../engine/engine.js';
 import type { Adam } from '../nn/adam.js';
 import type { Mlp } from '../nn/mlp.js';
-import { checkFinite, checkLength, fail } from '../errors.js';
+import { checkFinite, checkLength, DivergenceError, fail } from '../errors.js';
+import { MAX_BYTES as MAX_WASM_BYTES } from '../engine/runtime.js';
 import { resolveConfig, type DdpgConfig, type DdpgConfigInput } from './config.js';
 import { GaussianNoise, OrnsteinUhlenbeckNoise } from './noise.js';
 import { ReplayBuffer, type Batch } from './replay.js';
@@ -24,6 +25,29 @@ export interface UpdateStats {
 
 /** A batch given to update(): row-major Float32Arrays, actions in env units. */
 export type UpdateBatch = Pick<Batch, 'obs' | 'actions' | 'rewards' | 'nextObs' | 'terminated'>;
+
+const MAX_REPLAY_BYTES = 4 * 2 ** 30;
+const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
+
+/** Upper bounds of the memory a config needs: WASM (4 networks with activation buffers for batchSize rows,
+ *  gradients, 2 Adam states) and the replay buffer's typed arrays. */
+export function memoryPlan(c: DdpgConfig): { wasmBytes: number; replayBytes: number } {
+  const net = (sizes: number[], join: number, joinAt: number) => {
+    const ins = sizes.slice(0, -1).map((s, l) => s + (l === joinAt ? join : 0));
+    const outs = sizes.slice(1);
+    const params = ins.reduce((t, n, l) => t + n * outs[l] + outs[l], 0);
+    const buffers = c.batchSize * (2 * ins.reduce((a, b) => a + b, 0) + 2 * outs[outs.length - 1]);
+    const scratch = Math.max(...ins.map((n, l) => n * outs[l]));
+    const allocs = 5 + 2 * ins.length;
+    return 4 * (2 * params + buffers + scratch + 4 + 16 * ins.length) + 16 * allocs;
+  };
+  const actor = net([c.obsDim, ...c.actorHidden, c.actDim], 0, -1);
+  const critic = net([c.obsDim, ...c.criticHidden, 1], c.actDim, c.criticActionLayer);
+  const adam = (n: number) => 2 * n; // m and v are as large as params + grads
+  const wasmBytes = 2 * actor + 2 * critic + adam(actor) + adam(critic);
+  const replayBytes = 4 * c.bufferSize * (2 * c.obsDim + c.actDim + 2);
+  return { wasmBytes, replayBytes };
+}
 
 export class DDPG {
   readonly config: DdpgConfig;
@@ -61,6 +85,11 @@ export class DDPG {
     const criticSizes = [obsDim, ...c.criticHidden, 1];
     const join = { layer: c.criticActionLayer, size: actDim };
     const common = { maxBatch: B, finalInitScale: c.finalInitScale };
+    const plan = memoryPlan(c);
+    const wasmFree = MAX_WASM_BYTES - engine.runtime.usedBytes;
+    if (plan.wasmBytes > wasmFree) fail(`this config needs ${mib(plan.wasmBytes)} MiB of WASM memory for its networks and optimizers; ${mib(wasmFree)} MiB are available`);
+    if (plan.replayBytes > MAX_REPLAY_BYTES) fail(`a replay buffer of ${c.bufferSize} transitions needs ${mib(plan.replayBytes)} MiB; the limit is ${mib(MAX_REPLAY_BYTES)} MiB (lower bufferSize)`);
+    engine.runtime.reserve(plan.wasmBytes); // memory is sized once: training never grows it
     this.actor = engine.mlp({ sizes: actorSizes, output: 'tanh', seed: seed * 16 + 1, ...common });
     this.actorTarget = engine.mlp({ sizes: actorSizes, output: 'tanh', seed: seed * 16 + 1, ...common });
     this.critic = engine.mlp({ sizes: criticSizes, join, seed: seed * 16 + 2, ...common });
@@ -124,12 +153,12 @@ export class DDPG {
     const b = batch ? this.checkBatch(batch) : this.replay.sample(B);
 
     // 1. TD target from the target networks: y = r + γ·(1 − terminated)·Q′(s′, μ′(s′)).
-    this.scaleActions(this.actorTarget.forward(b.nextObs, B), this.aNext);
-    const qNext = this.criticTarget.forward(b.nextObs, B, this.aNext);
+    this.scaleActions(this.guard(this.actorTarget.forward(b.nextObs, B), 'target actor', 'μ′(s′)'), this.aNext);
+    const qNext = this.guard(this.criticTarget.forward(b.nextObs, B, this.aNext), 'target critic', 'Q′(s′, a′)');
     for (let i = 0; i < B; i++) this.y[i] = b.rewards[i] + gamma * (1 - b.terminated[i]) * qNext[i];
 
     // 2. Critic: L_Q = mean (Q(s, a) − y)², ∂L_Q/∂Q = 2(Q − y)/B.
-    const q = this.critic.forward(b.obs, B, b.actions);
+    const q = this.guard(this.critic.forward(b.obs, B, b.actions), 'critic', 'Q(s, a)');
     let criticLoss = 0, qMean = 0;
     for (let i = 0; i < B; i++) {
       const d = q[i] - this.y[i];
@@ -142,9 +171,9 @@ export class DDPG {
 
     // 3. Actor: L_μ = −mean Q(s, μ(s)). ∂L/∂Q = −1/B; ∇ₐQ comes from the critic's action input,
     //    ∂a/∂u = scale (a = scale·tanh-output + bias). Only the actor's Adam steps.
-    const u = this.actor.forward(b.obs, B);
+    const u = this.guard(this.actor.forward(b.obs, B), 'actor', 'μ(s)');
     this.scaleActions(u, this.aPi);
-    const qPi = this.critic.forward(b.obs, B, this.aPi);
+    const qPi = this.guard(this.critic.forward(b.obs, B, this.aPi), 'critic', 'Q(s, μ(s)) after its step');
     let actorLoss = 0;
     for (let i = 0; i < B; i++) { actorLoss -= qPi[i]; this.dq[i] = -1 / B; }
     this.critic.backward(this.dq, { paramGrads: false, inputGrad: false });
@@ -160,6 +189,18 @@ export class DDPG {
     this.updates += 1;
     void obsDim;
     return { criticLoss: criticLoss / B, actorLoss: actorLoss / B, qMean: qMean / B };
+  }
+
+  /** Divergence guard: a network output that is not finite stops training with a DivergenceError naming
+   *  the network and the update (a NaN/Infinity parameter always reaches the output). */
+  private guard(out: Float32Array, network: string, what: string): Float32Array {
+    for (let i = 0; i < out.length; i++) {
+      if (!Number.isFinite(out[i])) {
+        throw new DivergenceError(network, this.updates + 1,
+          `training diverged in the ${network} network: ${what} is ${out[i]} in update ${this.updates + 1}`);
+      }
+    }
+    return out;
   }
 
   /** a = scale ⊙ u + bias, row by row. */
