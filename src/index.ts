@@ -20,3 +20,5 @@ export type { Env, Box, StepResult } from './envs/spaces.js';
 // Checkpoints (bytes; Node file helpers are in ddpg-wasm's CLI)
 export { encodeCheckpoint, decodeCheckpoint, CheckpointError, FORMAT_VERSION } from './checkpoint/format.js';
 export { DdpgInputError, DivergenceError } from './errors.js';
+// Standalone policy runtime (actor only; Node, browsers, workers)
+export { encodePolicy, loadPolicy, toPolicyContent, POLICY_KIND, type Policy, type PolicySpec, type ActorSource } from './policy.js';

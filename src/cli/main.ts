@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // ddpg-wasm command line: dispatches to the subcommands. Usage errors exit with code 2.
 import { evalCommand, EVAL_HELP } from './eval.js';
+import { exportCommand, EXPORT_HELP } from './export.js';
 import { DdpgInputError } from '../errors.js';
 import { UsageError } from './flags.js';
 import { trainCommand, TRAIN_HELP } from './train.js';
@@ -8,12 +9,14 @@ import { trainCommand, TRAIN_HELP } from './train.js';
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; help: string }> = {
   train: { run: trainCommand, help: TRAIN_HELP },
   eval: { run: evalCommand, help: EVAL_HELP },
+  export: { run: exportCommand, help: EXPORT_HELP },
 };
 
 const USAGE = `Usage: ddpg-wasm <command> [options]
 Commands:
   train   train DDPG on an environment (ddpg-wasm train --help)
-  eval    evaluate a checkpoint's deterministic policy (ddpg-wasm eval --help)`;
+  eval    evaluate a checkpoint's deterministic policy (ddpg-wasm eval --help)
+  export  write a checkpoint's actor as a small policy file for loadPolicy (ddpg-wasm export --help)`;
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

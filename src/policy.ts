@@ -1,0 +1,147 @@
+// Standalone policy runtime: a trained actor in a small checkpoint-format file (kind 'policy') and a loader
+// that runs it on the same WASM engine. Pure bytes in, actions out — no file system or Node-only imports,
+// so it works in Node, browsers and workers.
+//
+// A policy file is a checkpoint (src/checkpoint/format.ts) with kind 'policy', one array 'actor' (the flat
+// parameters in the layout of src/nn/layout.ts) and meta { sizes, hidden, output, actionLow, actionHigh }
+// plus any provenance the writer adds (env, steps, …). act(obs) = scale ⊙ μ(obs) + bias with
+// scale = (high − low)/2 and bias = (high + low)/2: DDPG's deterministic action, bit for bit.
+import { loadEngine, Engine } from './engine/engine.js';
+import type { WasmSource } from './engine/load.js';
+import { CheckpointError, decodeCheckpoint, encodeCheckpoint, type CheckpointContent } from './checkpoint/format.js';
+import { checkFinite, checkLength } from './errors.js';
+import { planLayers } from './nn/layout.js';
+import type { Mlp } from './nn/mlp.js';
+
+export const POLICY_KIND = 'policy';
+
+/** What a policy file's meta must hold (provenance fields may sit beside these). */
+export interface PolicySpec {
+  /** Actor widths [obsDim, hidden..., actDim]. */
+  sizes: number[];
+  hidden: 'relu' | 'tanh';
+  output: 'identity' | 'tanh';
+  actionLow: number[];
+  actionHigh: number[];
+}
+
+export interface Policy {
+  readonly obsDim: number;
+  readonly actDim: number;
+  readonly spec: Readonly<PolicySpec>;
+  /** Everything in the file's meta, provenance included. */
+  readonly meta: Readonly<Record<string, unknown>>;
+  /** The deterministic action for one observation, in env units. The array is reused by the next call. */
+  act(obs: ArrayLike<number>): Float32Array;
+}
+
+/** The parts of a DDPG agent a policy needs (structural, so this file does not import the trainer). */
+export interface ActorSource {
+  actor: Mlp;
+  config: { actionLow: number[]; actionHigh: number[] };
+}
+
+/** The policy file bytes of an agent's actor; `meta` adds provenance (e.g. { env: 'Pendulum-v1' }). */
+export function encodePolicy(agent: ActorSource, meta: Record<string, unknown> = {}): Uint8Array {
+  const { actor, config } = agent;
+  const layers = actor.layers;
+  const spec: PolicySpec = {
+    sizes: [...actor.sizes],
+    hidden: (layers.length > 1 ? layers[0].act : 'relu') as PolicySpec['hidden'],
+    output: layers[layers.length - 1].act as PolicySpec['output'],
+    actionLow: [...config.actionLow],
+    actionHigh: [...config.actionHigh],
+  };
+  return encodeCheckpoint({ kind: POLICY_KIND, meta: { ...meta, ...spec }, arrays: { actor: actor.getParams() } });
+}
+
+/** Checkpoint content of kind 'policy' from a policy or a full training checkpoint (kind 'agent', whose
+ *  actor is taken). Throws CheckpointError naming `source` and the problem. */
+export function toPolicyContent(content: CheckpointContent, source = '<bytes>'): CheckpointContent {
+  const bad = (problem: string): never => { throw new CheckpointError(source, problem); };
+  if (content.kind === POLICY_KIND) {
+    checkSpec(content.meta, content.arrays.actor, bad);
+    return content;
+  }
+  if (content.kind !== 'agent') bad(`holds a '${content.kind}', expected a 'policy' or an 'agent' checkpoint`);
+  const config = content.meta.config as Record<string, unknown> | undefined;
+  if (!config || typeof config !== 'object') bad("agent checkpoint has no 'config' in its meta");
+  const { obsDim, actDim, actorHidden, actionLow, actionHigh } = config!;
+  const meta: Record<string, unknown> = {
+    sizes: [obsDim, ...(Array.isArray(actorHidden) ? actorHidden : [actorHidden]), actDim],
+    hidden: 'relu', output: 'tanh', actionLow, actionHigh, // DDPG's actor (src/rl/ddpg.ts)
+    from: 'agent checkpoint',
+  };
+  const run = content.meta.run as { env?: unknown } | undefined;
+  if (typeof run?.env === 'string') meta.env = run.env;
+  if (Number.isInteger(content.meta.steps)) meta.steps = content.meta.steps;
+  checkSpec(meta, content.arrays.actor, bad);
+  return { kind: POLICY_KIND, meta, arrays: { actor: content.arrays.actor } };
+}
+
+/** Loads a policy (or an agent checkpoint's actor) from file bytes. `engine` is an engine to share, or where
+ *  to load the .wasm from (URL, path, bytes, Module); default: the engine shipped beside this package. */
+export async function loadPolicy(bytes: Uint8Array | ArrayBuffer, engine?: Engine | WasmSource, source = '<bytes>'): Promise<Policy> {
+  const data = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes;
+  const content = toPolicyContent(decodeCheckpoint(data, source), source);
+  const eng = engine instanceof Engine ? engine : await loadEngine(engine);
+  return new LoadedPolicy(eng, content);
+}
+
+class LoadedPolicy implements Policy {
+  readonly obsDim: number;
+  readonly actDim: number;
+  readonly spec: Readonly<PolicySpec>;
+  readonly meta: Readonly<Record<string, unknown>>;
+  private readonly net: Mlp;
+  private readonly scale: Float32Array;
+  private readonly bias: Float32Array;
+  private readonly out: Float32Array;
+
+  constructor(engine: Engine, content: CheckpointContent) {
+    const m = content.meta as unknown as PolicySpec;
+    this.spec = Object.freeze({ sizes: [...m.sizes], hidden: m.hidden, output: m.output, actionLow: [...m.actionLow], actionHigh: [...m.actionHigh] });
+    this.meta = Object.freeze({ ...content.meta });
+    this.obsDim = m.sizes[0];
+    this.actDim = m.sizes[m.sizes.length - 1];
+    this.net = engine.mlp({ sizes: m.sizes, hidden: m.hidden, output: m.output, maxBatch: 1 });
+    this.net.setParams(content.arrays.actor);
+    // Computed exactly as DDPG does, so actions match the agent's bit for bit.
+    this.scale = Float32Array.from(m.actionLow, (lo, i) => (m.actionHigh[i] - lo) / 2);
+    this.bias = Float32Array.from(m.actionLow, (lo, i) => (m.actionHigh[i] + lo) / 2);
+    this.out = new Float32Array(this.actDim);
+  }
+
+  act(obs: ArrayLike<number>): Float32Array {
+    checkLength(obs, this.obsDim, 'policy act obs', `obsDim ${this.obsDim}`);
+    checkFinite(obs, 'policy act obs');
+    const u = this.net.forward(obs, 1);
+    const a = this.out;
+    for (let i = 0; i < a.length; i++) a[i] = this.scale[i] * u[i] + this.bias[i];
+    return a;
+  }
+}
+
+function checkSpec(meta: Record<string, unknown>, actor: Float32Array | undefined, bad: (p: string) => never): void {
+  const { sizes, hidden, output, actionLow, actionHigh } = meta as Record<string, unknown>;
+  const isPosInt = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v > 0;
+  if (!Array.isArray(sizes) || sizes.length < 2 || !sizes.every(isPosInt)) {
+    bad(`policy sizes must be [obsDim, hidden..., actDim] positive integers, got ${JSON.stringify(sizes)}`);
+  }
+  const widths = sizes as number[];
+  if (hidden !== 'relu' && hidden !== 'tanh') bad(`policy hidden activation must be 'relu' or 'tanh', got ${JSON.stringify(hidden)}`);
+  if (output !== 'identity' && output !== 'tanh') bad(`policy output activation must be 'identity' or 'tanh', got ${JSON.stringify(output)}`);
+  const actDim = widths[widths.length - 1];
+  for (const [name, box] of [['actionLow', actionLow], ['actionHigh', actionHigh]] as const) {
+    if (!Array.isArray(box) || box.length !== actDim || !box.every((v) => typeof v === 'number' && Number.isFinite(v))) {
+      bad(`policy ${name} must be ${actDim} finite numbers (actDim), got ${JSON.stringify(box)}`);
+    }
+  }
+  (actionLow as number[]).forEach((lo, i) => {
+    if (!(lo < (actionHigh as number[])[i])) bad(`policy action box has low ${lo} ≥ high ${(actionHigh as number[])[i]} in dimension ${i}`);
+  });
+  if (!actor) bad("array 'actor' is missing");
+  const { paramCount } = planLayers(widths, hidden as 'relu', output as 'tanh');
+  if (actor!.length !== paramCount) bad(`array 'actor' has ${actor!.length} values, sizes ${JSON.stringify(widths)} need ${paramCount}`);
+  for (let i = 0; i < actor!.length; i++) if (!Number.isFinite(actor![i])) bad(`array 'actor' holds ${actor![i]} at index ${i}`);
+}
