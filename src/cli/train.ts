@@ -130,14 +130,21 @@ async function runLoop(agent: DDPG, trainer: Trainer, dir: string, meta: RunMeta
   const t0 = performance.now();
   let lastCheckpointStep: number | undefined = existsSync(file) ? trainer.step : undefined;
   try {
-    trainer.run(meta.totalSteps, (e: EpisodeLog) => {
+    const onEpisode = (e: EpisodeLog) => {
       metrics.push(metricsRow(e, (performance.now() - t0) / 1000));
       progress?.episode(e.return);
-    }, (step) => {
+    };
+    const onStep = (step: number) => {
       progress?.tick(step);
       if (step % meta.checkpointEvery === 0 && step < meta.totalSteps) { checkpoint(); lastCheckpointStep = step; }
       return stopSignal !== undefined;
-    });
+    };
+    // The loop is synchronous; yield to the event loop every few ms so SIGINT/SIGTERM handlers can run.
+    while (trainer.step < meta.totalSteps && stopSignal === undefined) {
+      const sliceEnd = performance.now() + 50;
+      trainer.run(meta.totalSteps, onEpisode, (step) => onStep(step) || (step % 64 === 0 && performance.now() > sliceEnd));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   } catch (e) {
     if (e instanceof DivergenceError) {
       progress?.done();

@@ -1,0 +1,36 @@
+// Running the CLI in tests: in-process (src, fast) or as a child process of the built dist/ (signals, exit codes).
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeCheckpoint } from '../../src/checkpoint/format.js';
+
+export const CLI = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js');
+
+export function tempDir(tag: string): string {
+  return mkdtempSync(join(tmpdir(), `ddpg-${tag}-`));
+}
+
+export function runCli(args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export function startCli(args: string[]) {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr += String(d); });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exited, stderr: () => stderr };
+}
+
+/** The weight and optimizer arrays of a run's checkpoint (everything but wall-clock data). */
+export function checkpointArrays(dir: string): Record<string, number[]> {
+  const c = decodeCheckpoint(readFileSync(join(dir, 'checkpoint.ddpg')), dir);
+  return Object.fromEntries(Object.entries(c.arrays).map(([k, v]) => [k, Array.from(v)]));
+}
+
+/** metrics.csv without the wall-time column. */
+export function metricsWithoutWall(dir: string): string[] {
+  return readFileSync(join(dir, 'metrics.csv'), 'utf8').trim().split('\n').map((l) => l.split(',').slice(0, -1).join(','));
+}
