@@ -22,3 +22,6 @@ export { encodeCheckpoint, decodeCheckpoint, CheckpointError, FORMAT_VERSION } f
 export { DdpgInputError, DivergenceError } from './errors.js';
 // Standalone policy runtime (actor only; Node, browsers, workers)
 export { encodePolicy, loadPolicy, toPolicyContent, POLICY_KIND, type Policy, type PolicySpec, type ActorSource } from './policy.js';
+// Gradient math for learners (docs/gradients.md): finite-difference checks and the float64 scalar reference kernels
+export { gradcheck, type GradcheckOptions, type GradcheckReport, type GradGroup, type LayerGradReport, type GradEntry } from './gradcheck.js';
+export * as reference from './reference/index.js';

@@ -2,6 +2,7 @@
 // ddpg-wasm command line: dispatches to the subcommands. Usage errors exit with code 2.
 import { evalCommand, EVAL_HELP } from './eval.js';
 import { exportCommand, EXPORT_HELP } from './export.js';
+import { gradcheckCommand, GRADCHECK_HELP } from './gradcheck.js';
 import { DdpgInputError } from '../errors.js';
 import { UsageError } from './flags.js';
 import { trainCommand, TRAIN_HELP } from './train.js';
@@ -10,13 +11,15 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; help:
   train: { run: trainCommand, help: TRAIN_HELP },
   eval: { run: evalCommand, help: EVAL_HELP },
   export: { run: exportCommand, help: EXPORT_HELP },
+  gradcheck: { run: gradcheckCommand, help: GRADCHECK_HELP },
 };
 
 const USAGE = `Usage: ddpg-wasm <command> [options]
 Commands:
   train   train DDPG on an environment (ddpg-wasm train --help)
   eval    evaluate a checkpoint's deterministic policy (ddpg-wasm eval --help)
-  export  write a checkpoint's actor as a small policy file for loadPolicy (ddpg-wasm export --help)`;
+  export  write a checkpoint's actor as a small policy file for loadPolicy (ddpg-wasm export --help)
+  gradcheck  check an MLP's backward pass against finite differences (ddpg-wasm gradcheck --help)`;
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
