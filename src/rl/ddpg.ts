@@ -149,7 +149,7 @@ export class DDPG {
 
   /** One DDPG update on `batch`, or on a uniform sample of batchSize transitions from the replay buffer. */
   update(batch?: UpdateBatch): UpdateStats {
-    const { batchSize: B, actDim, obsDim, gamma, tau } = this.config;
+    const { batchSize: B, actDim, gamma, tau } = this.config;
     const b = batch ? this.checkBatch(batch) : this.replay.sample(B);
 
     // 1. TD target from the target networks: y = r + γ·(1 − terminated)·Q′(s′, μ′(s′)).
@@ -187,7 +187,6 @@ export class DDPG {
     this.engine.polyak(this.criticTarget, this.critic, tau);
 
     this.updates += 1;
-    void obsDim;
     return { criticLoss: criticLoss / B, actorLoss: actorLoss / B, qMean: qMean / B };
   }
 
