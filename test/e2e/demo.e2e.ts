@@ -1,0 +1,78 @@
+// End-to-end test of the browser demo in Debian's Chromium (driven by playwright-core, never a downloaded
+// browser): the page loads the engine and the shipped policy, trains in its worker while staying responsive,
+// plots the returns, and a loaded trained policy swings the pendulum up. Screenshots go to test-artifacts/.
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchDemoBrowser, snapshot, waitForState, type DemoBrowser } from '../../scripts/demo-browser.js';
+// @ts-expect-error — a plain .mjs script without type declarations
+import { startDemoServer } from '../../scripts/demo-server.mjs';
+
+const ARTIFACTS = 'test-artifacts';
+const POLICY = 'web/assets/pendulum-policy.bin';
+
+let server: { url: string; close: () => Promise<void> };
+let b: DemoBrowser;
+
+beforeAll(async () => {
+  server = await startDemoServer({ port: 0 });
+  b = await launchDemoBrowser();
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await b.page.goto(server.url);
+});
+
+afterAll(async () => {
+  await b?.close();
+  await server?.close();
+});
+
+describe('browser demo', () => {
+  it('starts by playing the shipped policy', async () => {
+    const s = await waitForState(b, 'the shipped policy to play', (x) => x.mode === 'watch' && x.steps > 0, 20_000);
+    expect(s.label).toMatch(/trained policy/);
+    expect(b.errors).toEqual([]);
+  });
+
+  it('trains in the worker: episodes finish, the curve grows, steps/s > 0, the page stays responsive', async () => {
+    const { page } = b;
+    await page.click('#train-toggle');
+    const s = await waitForState(b, '2 training episodes', (x) => x.mode === 'train' && x.trainReturns.length >= 2, 60_000);
+    expect(s.running).toBe(true);
+    expect(s.trainReturns.every(Number.isFinite)).toBe(true);
+    await page.waitForTimeout(300); // a few more animation frames and a steps/s window
+    const after = await snapshot(page);
+    expect(after.curvePoints).toBeGreaterThanOrEqual(2);
+    expect(after.stepsPerSec).toBeGreaterThan(0);
+    expect(Number(await page.textContent('#steps-per-sec'))).toBeGreaterThan(0);
+    // Responsive while training: animation frames keep coming on the main thread.
+    const frames = await page.evaluate(() => new Promise<number>((resolve) => {
+      let n = 0;
+      const t0 = performance.now();
+      const tick = () => { n++; if (performance.now() - t0 < 1000) requestAnimationFrame(tick); else resolve(n); };
+      requestAnimationFrame(tick);
+    }));
+    expect(frames).toBeGreaterThanOrEqual(20);
+    await page.screenshot({ path: join(ARTIFACTS, 'demo-training.png') });
+    await page.click('#train-toggle'); // pause
+    await waitForState(b, 'training to pause', (x) => !x.running, 5_000);
+    expect(b.errors).toEqual([]);
+  });
+
+  it('rejects a file that is not a policy with a clear message', async () => {
+    await b.page.setInputFiles('#policy-file', { name: 'junk.bin', mimeType: 'application/octet-stream', buffer: Buffer.from('this is not a policy file, just some text') });
+    await expect.poll(() => b.page.textContent('#error'), { timeout: 5_000 }).toMatch(/checkpoint junk\.bin: .*wrong magic/);
+  });
+
+  it('a loaded trained policy swings the pendulum up: episode return ≥ −400', async () => {
+    const { page } = b;
+    await page.selectOption('#speed', '4');
+    await page.setInputFiles('#policy-file', { name: 'pendulum-policy.bin', mimeType: 'application/octet-stream', buffer: readFileSync(POLICY) });
+    await waitForState(b, 'the loaded policy to play', (x) => x.mode === 'watch' && /pendulum-policy\.bin/.test(x.label), 10_000);
+    expect(await page.isHidden('#error')).toBe(true);
+    const s = await waitForState(b, 'one policy episode', (x) => x.watchReturns.length >= 1, 30_000);
+    expect(s.watchReturns[0]).toBeGreaterThanOrEqual(-400);
+    await page.waitForTimeout(200);
+    await page.screenshot({ path: join(ARTIFACTS, 'demo-policy.png') });
+    expect(b.errors).toEqual([]);
+  });
+});

@@ -1,0 +1,54 @@
+// A small canvas plot of episode returns: one dot per episode and the mean of the last 10 as a line,
+// with y ticks and a dashed line at −200 (a swing-up that holds the pendulum upright scores above it).
+import { fitCanvas } from './draw-pendulum.js';
+
+const PAD = { left: 52, right: 12, top: 12, bottom: 30 };
+
+export function drawReturns(canvas: HTMLCanvasElement, returns: readonly number[]): void {
+  const ctx = fitCanvas(canvas);
+  const w = canvas.clientWidth, h = canvas.clientHeight;
+  ctx.clearRect(0, 0, w, h);
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, w, h);
+  const pw = w - PAD.left - PAD.right, ph = h - PAD.top - PAD.bottom;
+  let lo = -1700, hi = 0; // Pendulum-v1 returns lie in about [−1700, 0]
+  for (const r of returns) { lo = Math.min(lo, r); hi = Math.max(hi, r); }
+  const n = Math.max(returns.length, 10);
+  const X = (i: number) => PAD.left + (pw * (i + 0.5)) / n;
+  const Y = (v: number) => PAD.top + (ph * (hi - v)) / (hi - lo);
+
+  ctx.font = '11px system-ui, sans-serif';
+  ctx.fillStyle = '#666';
+  ctx.strokeStyle = '#eee';
+  ctx.lineWidth = 1;
+  ctx.textAlign = 'right';
+  ctx.textBaseline = 'middle';
+  for (let v = 0; v >= lo; v -= 400) {
+    ctx.beginPath(); ctx.moveTo(PAD.left, Y(v)); ctx.lineTo(w - PAD.right, Y(v)); ctx.stroke();
+    ctx.fillText(String(v), PAD.left - 6, Y(v));
+  }
+  ctx.strokeStyle = '#9c9';
+  ctx.setLineDash([4, 4]);
+  ctx.beginPath(); ctx.moveTo(PAD.left, Y(-200)); ctx.lineTo(w - PAD.right, Y(-200)); ctx.stroke();
+  ctx.setLineDash([]);
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'top';
+  ctx.fillText(`episode (${returns.length})`, PAD.left + pw / 2, h - PAD.bottom + 12);
+  ctx.strokeStyle = '#999';
+  ctx.strokeRect(PAD.left, PAD.top, pw, ph);
+
+  ctx.fillStyle = 'rgba(60, 110, 200, 0.55)';
+  returns.forEach((r, i) => { ctx.beginPath(); ctx.arc(X(i), Y(r), 2.2, 0, 2 * Math.PI); ctx.fill(); });
+  if (returns.length > 1) {
+    ctx.strokeStyle = '#1f4fa8';
+    ctx.lineWidth = 2;
+    ctx.beginPath();
+    let sum = 0;
+    returns.forEach((r, i) => {
+      sum += r - (i >= 10 ? returns[i - 10] : 0);
+      const mean = sum / Math.min(i + 1, 10);
+      if (i === 0) ctx.moveTo(X(i), Y(mean)); else ctx.lineTo(X(i), Y(mean));
+    });
+    ctx.stroke();
+  }
+}
