@@ -1,5 +1,7 @@
 // The standalone policy runtime: an exported policy acts bit-identically to the agent's deterministic act(),
 // agent checkpoints load as policies too, and bad bytes fail with a CheckpointError that names the problem.
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { beforeAll, describe, expect, it } from 'vitest';
 import seedrandom from 'seedrandom';
 import { agentToCheckpoint, CheckpointError, DdpgInputError, DDPG, encodeCheckpoint, encodePolicy, loadEngine, loadPolicy,
@@ -94,6 +96,31 @@ describe('policy runtime', () => {
     expect(() => policy.act([1, 0])).toThrow(DdpgInputError);
     expect(() => policy.act([1, 0])).toThrow(/policy act obs has length 2, expected 3/);
     expect(() => policy.act([1, NaN, 0])).toThrow(/contains NaN at index 1/);
+  });
+});
+
+describe('engine sources for loadPolicy', () => {
+  it('loads the engine from an http URL (instantiateStreaming), a file path, bytes and a compiled Module', async () => {
+    const wasm = readFileSync('build/engine.wasm');
+    const server = createServer((req, res) => {
+      if (req.url !== '/engine.wasm') { res.writeHead(404).end(); return; }
+      res.writeHead(200, { 'content-type': 'application/wasm' }).end(wasm);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const { port } = server.address() as { port: number };
+      const agent = trainedAgent();
+      const bytes = encodePolicy(agent);
+      const sources = [new URL(`http://127.0.0.1:${port}/engine.wasm`), 'build/engine.wasm', wasm, new WebAssembly.Module(wasm)];
+      const obs = randomObs(100, 3, 'sources');
+      for (const source of sources) {
+        const policy = await loadPolicy(bytes, source);
+        expectSameActions((o) => agent.act(o), (o) => policy.act(o), obs);
+      }
+      await expect(loadPolicy(bytes, new URL(`http://127.0.0.1:${port}/missing.wasm`))).rejects.toThrow(/HTTP 404/);
+    } finally {
+      server.close();
+    }
   });
 });
 

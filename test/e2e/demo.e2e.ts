@@ -13,11 +13,13 @@ const POLICY = 'web/assets/pendulum-policy.bin';
 
 let server: { url: string; close: () => Promise<void> };
 let b: DemoBrowser;
+const wasmContentTypes: string[] = [];
 
 beforeAll(async () => {
   server = await startDemoServer({ port: 0 });
   b = await launchDemoBrowser();
   mkdirSync(ARTIFACTS, { recursive: true });
+  b.context.on('response', (r) => { if (r.url().endsWith('/engine.wasm')) wasmContentTypes.push(r.headers()['content-type']); });
   await b.page.goto(server.url);
 });
 
@@ -30,6 +32,9 @@ describe('browser demo', () => {
   it('starts by playing the shipped policy', async () => {
     const s = await waitForState(b, 'the shipped policy to play', (x) => x.mode === 'watch' && x.steps > 0, 20_000);
     expect(s.label).toMatch(/trained policy/);
+    // The worker fetched the engine, served as application/wasm so instantiateStreaming compiles it.
+    expect(wasmContentTypes.length).toBeGreaterThanOrEqual(1);
+    expect(wasmContentTypes.every((t) => t === 'application/wasm')).toBe(true);
     expect(b.errors).toEqual([]);
   });
 
