@@ -1,9 +1,13 @@
 // Training introspection (train --log-grads): per-layer norms, per-episode averages, Q vs discounted return,
 // and the Q-vs-return SVG.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadEngine, type Engine } from '../src/index.js';
 import { Introspection, QReturnTracker, UpdateAverager, layerNorms } from '../src/rl/introspection.js';
-import { qVsReturnSvg } from '../src/cli/q-vs-return-svg.js';
+import { pointsFromMetrics, qVsReturnSvg } from '../src/cli/q-vs-return-svg.js';
+import { trainCommand } from '../src/cli/train.js';
+import { checkpointArrays, tempDir } from './helpers/cli.js';
 
 let engine: Engine;
 beforeAll(async () => { engine = await loadEngine(); });
@@ -84,5 +88,38 @@ describe('qVsReturnSvg', () => {
     expect(svg.match(/<circle/g)).toHaveLength(4);
     expect(svg).toContain('actual discounted return G');
     expect(svg).not.toContain('NaN');
+  });
+});
+
+describe('train --log-grads', () => {
+  const SMALL = ['--actor-hidden', '8,8', '--critic-hidden', '8,8', '--batch-size', '32', '--buffer-size', '2000',
+    '--learning-starts', '250', '--seed', '2', '--quiet', '--eval-episodes', '0', '--steps', '600'];
+
+  it('adds the introspection columns to metrics.csv, writes q-vs-return.svg, and trains the same bits', async () => {
+    const dir = tempDir('loggrads'), plain = tempDir('plain');
+    expect(await trainCommand([...SMALL, '--log-grads', '--out', dir])).toBe(0);
+    expect(await trainCommand([...SMALL, '--out', plain])).toBe(0);
+    expect(checkpointArrays(dir)).toEqual(checkpointArrays(plain)); // observing does not change training
+
+    const [header, ...rows] = readFileSync(join(dir, 'metrics.csv'), 'utf8').trim().split('\n');
+    const cols = header.split(',');
+    expect(cols.slice(0, 8)).toEqual(readFileSync(join(plain, 'metrics.csv'), 'utf8').split('\n')[0].split(','));
+    expect(cols.slice(8, 11)).toEqual(['q_episode', 'disc_return', 'td_abs_mean']);
+    expect(cols).toContain('actor_l2_dw');
+    expect(cols).toContain('critic_l0_db');
+    expect(cols).toHaveLength(11 + 4 * 3 * 2);
+    expect(rows).toHaveLength(3); // Pendulum: 200-step episodes
+    const cell = (r: string, name: string) => r.split(',')[cols.indexOf(name)];
+    expect(cell(rows[0], 'td_abs_mean')).toBe(''); // no update in episode 1 (learning starts at 250)
+    for (const name of ['td_abs_mean', 'critic_l1_dw', 'actor_l0_w', 'q_episode', 'disc_return']) {
+      expect(Number(cell(rows[2], name))).not.toBeNaN();
+      expect(cell(rows[2], name)).not.toBe('');
+    }
+    expect(Number(cell(rows[2], 'disc_return'))).toBeLessThan(0); // Pendulum rewards are ≤ 0
+    expect(Number(cell(rows[2], 'critic_l1_dw'))).toBeGreaterThan(0);
+    expect(pointsFromMetrics(header, rows).map((p) => p.step)).toEqual([200, 400, 600]);
+    expect(existsSync(join(dir, 'q-vs-return.svg'))).toBe(true);
+    expect(existsSync(join(plain, 'q-vs-return.svg'))).toBe(false);
+    await expect(trainCommand(['--resume', plain, '--log-grads', '--steps', '800', '--quiet'])).rejects.toThrow(/--log-grads must be given when the run starts/);
   });
 });

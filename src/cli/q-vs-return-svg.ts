@@ -44,3 +44,12 @@ export function qVsReturnSvg(points: QReturnPoint[], opts: { title: string; wind
 function escapeXml(s: string): string {
   return s.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
 }
+
+/** The points of metrics.csv rows (without header) whose header has step, q_episode and disc_return columns. */
+export function pointsFromMetrics(header: string, rows: readonly string[]): QReturnPoint[] {
+  const cols = header.split(',');
+  const [iStep, iQ, iG] = ['step', 'q_episode', 'disc_return'].map((c) => cols.indexOf(c));
+  if (iStep < 0 || iQ < 0 || iG < 0) return [];
+  const num = (s: string | undefined) => (s === undefined || s === '' ? NaN : Number(s));
+  return rows.map((r) => { const c = r.split(','); return { step: num(c[iStep]), q: num(c[iQ]), ret: num(c[iG]) }; });
+}

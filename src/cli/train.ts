@@ -14,6 +14,8 @@ import { Trainer, evaluate, type EpisodeLog, type TrainerSnapshot } from '../rl/
 import { DivergenceError } from '../errors.js';
 import { configFromFlags, configHelp, configOptions, UsageError } from './flags.js';
 import { curveSvg } from './curve-svg.js';
+import { pointsFromMetrics, qVsReturnSvg } from './q-vs-return-svg.js';
+import { Introspection, csvCells } from '../rl/introspection.js';
 import { Progress } from './progress.js';
 import { CHECKPOINT_FILE, METRICS_HEADER, metricsRow, writeText } from './run-files.js';
 
@@ -29,13 +31,15 @@ export const TRAIN_HELP = `Usage: ddpg-wasm train [--env ID] [--steps N] [--seed
   --checkpoint-every N      write checkpoint.ddpg every N steps (default 5000)
   --eval-episodes N         deterministic evaluation episodes at the end (default 10)
   --quiet                   no progress line
+  --log-grads               add per-layer weight/gradient norms, mean |TD error| and the critic's mean Q vs the
+                            actual discounted return to metrics.csv; also writes q-vs-return.svg (docs/gradients.md)
 Hyper-parameters (defaults before the env preset):
 ${configHelp()}`;
 
 const RUN_OPTIONS = {
   env: { type: 'string' }, steps: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' },
   preset: { type: 'string' }, resume: { type: 'string' }, 'checkpoint-every': { type: 'string' },
-  'eval-episodes': { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  'eval-episodes': { type: 'string' }, quiet: { type: 'boolean' }, 'log-grads': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
 } as const;
 
 interface RunMeta {
@@ -46,6 +50,7 @@ interface RunMeta {
   checkpointEvery: number;
   trainer: TrainerSnapshot;
   metrics: string[];
+  logGrads?: boolean;
 }
 
 function intFlag(v: string | undefined, flag: string, min: number): number | undefined {
@@ -89,7 +94,7 @@ async function newRun(engine: Engine, values: Values): Promise<number> {
     env: envId, totalSteps, seed,
     evalEpisodes: intFlag(values['eval-episodes'] as string, 'eval-episodes', 0) ?? 10,
     checkpointEvery: intFlag(values['checkpoint-every'] as string, 'checkpoint-every', 1) ?? 5000,
-    trainer: undefined as unknown as TrainerSnapshot, metrics: [],
+    trainer: undefined as unknown as TrainerSnapshot, metrics: [], logGrads: values['log-grads'] === true,
   };
   console.error(`training DDPG on ${envId} for ${totalSteps} steps, seed ${seed} → ${dir}`);
   return runLoop(agent, new Trainer(agent, env, seed), dir, meta, values);
@@ -104,6 +109,7 @@ async function resumeRun(engine: Engine, values: Values): Promise<number> {
   const agent = agentFromCheckpoint(engine, content, file);
   const trainer = new Trainer(agent, makeEnv(meta.env), meta.seed);
   trainer.restore(meta.trainer);
+  if (values['log-grads'] && !meta.logGrads) throw new UsageError('--log-grads must be given when the run starts (it fixes the columns of metrics.csv)');
   meta.totalSteps = intFlag(values.steps as string, 'steps', 1) ?? meta.totalSteps;
   if (values['checkpoint-every'] !== undefined) meta.checkpointEvery = intFlag(values['checkpoint-every'] as string, 'checkpoint-every', 1)!;
   console.error(`resuming ${dir} at step ${trainer.step} of ${meta.totalSteps}`);
@@ -114,7 +120,10 @@ async function runLoop(agent: DDPG, trainer: Trainer, dir: string, meta: RunMeta
   const file = join(dir, CHECKPOINT_FILE);
   const metrics = meta.metrics;
   const progress = values.quiet ? undefined : new Progress(meta.totalSteps, trainer.step);
-  const writeMetrics = () => writeText(join(dir, 'metrics.csv'), [METRICS_HEADER, ...metrics].join('\n') + '\n');
+  const look = meta.logGrads ? new Introspection(agent) : undefined;
+  trainer.taps = look;
+  const header = look ? `${METRICS_HEADER},${look.columns().join(',')}` : METRICS_HEADER;
+  const writeMetrics = () => writeText(join(dir, 'metrics.csv'), [header, ...metrics].join('\n') + '\n');
   const checkpoint = () => {
     for (const n of ['actor', 'critic'] as const) {
       if (!agent[n].getParams().every(Number.isFinite)) throw new Error(`${n} parameters are not finite at step ${trainer.step}; keeping the last good checkpoint`);
@@ -131,7 +140,7 @@ async function runLoop(agent: DDPG, trainer: Trainer, dir: string, meta: RunMeta
   let lastCheckpointStep: number | undefined = existsSync(file) ? trainer.step : undefined;
   try {
     const onEpisode = (e: EpisodeLog) => {
-      metrics.push(metricsRow(e, (performance.now() - t0) / 1000));
+      metrics.push(metricsRow(e, (performance.now() - t0) / 1000) + (look ? csvCells(look.finishEpisode()) : ''));
       progress?.episode(e.return);
     };
     const onStep = (step: number) => {
@@ -162,6 +171,7 @@ async function runLoop(agent: DDPG, trainer: Trainer, dir: string, meta: RunMeta
   checkpoint();
   writeText(join(dir, 'curve.svg'), curveSvg(metrics.map((r) => { const c = r.split(','); return { step: +c[0], value: +c[2] }; }),
     { title: `DDPG on ${meta.env}, seed ${meta.seed}` }));
+  if (look) writeText(join(dir, 'q-vs-return.svg'), qVsReturnSvg(pointsFromMetrics(header, metrics), { title: `critic Q vs actual discounted return, ${meta.env}, seed ${meta.seed}` }));
   if (stopSignal) {
     console.error(`stopped by ${stopSignal} at step ${trainer.step}; checkpoint written. Resume with: ddpg-wasm train --resume ${dir}`);
     return 130;

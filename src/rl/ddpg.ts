@@ -21,6 +21,8 @@ export interface UpdateStats {
   actorLoss: number;
   /** mean_b Q(s, a) over the batch's stored actions, before the critic step. */
   qMean: number;
+  /** mean_b |Q(s, a) − y| over the batch, before the critic step. */
+  tdErrorMean: number;
 }
 
 /** A batch given to update(): row-major Float32Arrays, actions in env units. */
@@ -159,11 +161,12 @@ export class DDPG {
 
     // 2. Critic: L_Q = mean (Q(s, a) − y)², ∂L_Q/∂Q = 2(Q − y)/B.
     const q = this.guard(this.critic.forward(b.obs, B, b.actions), 'critic', 'Q(s, a)');
-    let criticLoss = 0, qMean = 0;
+    let criticLoss = 0, qMean = 0, tdAbs = 0;
     for (let i = 0; i < B; i++) {
       const d = q[i] - this.y[i];
       criticLoss += d * d;
       qMean += q[i];
+      tdAbs += Math.abs(d);
       this.dq[i] = (2 * d) / B;
     }
     this.critic.backward(this.dq, { inputGrad: false });
@@ -187,7 +190,7 @@ export class DDPG {
     this.engine.polyak(this.criticTarget, this.critic, tau);
 
     this.updates += 1;
-    return { criticLoss: criticLoss / B, actorLoss: actorLoss / B, qMean: qMean / B };
+    return { criticLoss: criticLoss / B, actorLoss: actorLoss / B, qMean: qMean / B, tdErrorMean: tdAbs / B };
   }
 
   /** Divergence guard: a network output that is not finite stops training with a DivergenceError naming

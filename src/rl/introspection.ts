@@ -143,3 +143,8 @@ export class Introspection {
     return [q, ret, ...this.updates.finish()];
   }
 }
+
+/** CSV cells for finishEpisode() values, comma-prefixed so they append to a metrics row ('' for NaN). */
+export function csvCells(values: readonly number[]): string {
+  return values.map((v) => `,${Number.isNaN(v) ? '' : String(v)}`).join('');
+}

@@ -41,6 +41,8 @@ export class Trainer {
   private sums = { critic: 0, actor: 0, q: 0, n: 0 };
   private needsReset = true;
   private readonly seed: number;
+  /** Optional observer of every transition and update (train --log-grads: src/rl/introspection.ts). */
+  taps?: { transition?(obs: Float32Array, action: Float32Array, reward: number): void; update?(stats: UpdateStats): void };
 
   constructor(agent: DDPG, env: Env, seed = agent.config.seed) {
     this.agent = agent;
@@ -57,13 +59,16 @@ export class Trainer {
       if (this.needsReset) this.startEpisode();
       const action = agent.act(this.obs, { explore: true });
       const r = env.step(action);
+      this.taps?.transition?.(this.obs, action, r.reward);
       agent.observe(this.obs, action, r.reward, r.obs, r.terminated);
       this.obs.set(r.obs);
       this.step += 1;
       this.episodeReturn += r.reward;
       this.episodeLength += 1;
       if (agent.steps >= agent.config.learningStarts && agent.replay.size >= agent.config.batchSize) {
-        this.record(agent.update());
+        const stats = agent.update();
+        this.record(stats);
+        this.taps?.update?.(stats);
       }
       if (r.terminated || r.truncated) {
         this.episode += 1;
