@@ -56,7 +56,7 @@ describe('browser demo', () => {
       const tick = () => { n++; if (performance.now() - t0 < 1000) requestAnimationFrame(tick); else resolve(n); };
       requestAnimationFrame(tick);
     }));
-    expect(frames).toBeGreaterThanOrEqual(20);
+    expect(frames).toBeGreaterThanOrEqual(10); // ~60 when idle; a blocked main thread would give ~0
     await page.screenshot({ path: join(ARTIFACTS, 'demo-training.png') });
     await page.click('#train-toggle'); // pause
     await waitForState(b, 'training to pause', (x) => !x.running, 5_000);
