@@ -4,8 +4,7 @@
 // (Q persistently above G is overestimation — see docs/gradients.md §9 and §10).
 //
 // Run: npx tsx examples/pendulum.ts [steps]      (or npm run example:pendulum; default 12000 steps, about 15 s)
-import { loadEngine, makeEnv, DDPG, Trainer, PRESETS, evaluate } from '../src/index.js';
-import { Introspection } from '../src/rl/introspection.js';
+import { loadEngine, makeEnv, DDPG, Trainer, PRESETS, evaluate, Introspection } from '../src/index.js';
 
 const steps = Number(process.argv[2] ?? 12_000);
 const engine = await loadEngine();

@@ -25,3 +25,4 @@ export { encodePolicy, loadPolicy, toPolicyContent, POLICY_KIND, type Policy, ty
 // Gradient math for learners (docs/gradients.md): finite-difference checks and the float64 scalar reference kernels
 export { gradcheck, type GradcheckOptions, type GradcheckReport, type GradGroup, type LayerGradReport, type GradEntry } from './gradcheck.js';
 export * as reference from './reference/index.js';
+export { Introspection, layerNorms, type LayerNorms } from './rl/introspection.js';

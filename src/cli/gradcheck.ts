@@ -74,8 +74,8 @@ export function formatReport(r: GradcheckReport): string {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((cells) => cells[c].length)));
   const lines = rows.map((cells) => cells.map((s, c) => (c === 2 || c === 3 || c === 4 ? s.padStart(widths[c]) : s.padEnd(widths[c]))).join('  ').trimEnd());
   const verdict = r.ok
-    ? `OK: every gradient agrees (max relative error ${r.maxRelError.toExponential(2)} ≤ ${r.tol})`
-    : `FAILED: ${[...r.layers.filter((l) => !l.ok).map((l) => `layer ${l.layer}`), ...(r.input.ok ? [] : ['input']), ...(r.join && !r.join.ok ? ['join'] : [])].join(', ')} over tol ${r.tol}`;
+    ? `OK: every gradient agrees (max relative error ${r.maxRelError.toExponential(2)} ≤ ${r.tol.toExponential()})`
+    : `FAILED: ${[...r.layers.filter((l) => !l.ok).map((l) => `layer ${l.layer}`), ...(r.input.ok ? [] : ['input']), ...(r.join && !r.join.ok ? ['join'] : [])].join(', ')} over tol ${r.tol.toExponential()}`;
   return [...lines, '', verdict].join('\n');
 }
 
