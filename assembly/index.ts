@@ -5,6 +5,7 @@ export { biasActivate, activationBackward } from './activations';
 export { adamStep, polyak, copy } from './optim';
 export { mseLoss } from './loss';
 export { mlpForward, mlpBackward } from './mlp';
+export { peakMulAdd } from './peak';
 
 // First free byte after the module's static data: the arena starts here (16-byte aligned).
 export function heapBase(): usize {

@@ -15,6 +15,8 @@ export interface EngineExports {
   mseLoss(q: number, y: number, n: number, grad: number): number;
   mlpForward(desc: number, batch: number): void;
   mlpBackward(desc: number, batch: number, paramGrads: number, accumulate: number, stop: number, wantDx: number): void;
+  /** Benchmark only: `iters` iterations of 48 independent f32x4 mul/add flops (assembly/peak.ts). */
+  peakMulAdd(iters: number, p: number): number;
 }
 
 /** Activation codes shared with assembly/activations.ts. */

@@ -1,0 +1,97 @@
+// ddpg-wasm benchmark suite: ours vs tfjs-wasm (XNNPACK SIMD) and tfjs-cpu, like for like. See bench/README.md.
+//
+//   npm run bench                    full run (a few minutes), writes bench/results/latest.json
+//   npm run bench -- --quick         smoke run (BENCH_QUICK=1 works too): short sampling, no CLI training run
+//   npm run bench -- --only=gemm,ddpg   sections: peak (always), gemm, mlp, ddpg, infer, e2e, heap
+//   npm run bench -- --readme        also rewrite the table in bench/README.md
+//   BENCH_MAX_TIME=1 BENCH_ROUNDS=3  seconds of sampling per case and round, interleaved rounds (default 0.4 s × 3;
+//                                    quick 0.2 s × 1)
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadEngine } from '../src/index.js';
+import { BenchContext, type Section } from './lib/context.js';
+import { checkTargets, machineInfo, machineLine, sectionTable, targetsTable } from './lib/report.js';
+import { peakSection } from './cases/peak.js';
+import { gemmSection } from './cases/gemm.js';
+import { mlpSection } from './cases/mlp.js';
+import { ddpgSection } from './cases/ddpg.js';
+import { inferenceSection } from './cases/inference.js';
+import { e2eSection } from './cases/e2e.js';
+import { heapCheck, type HeapResult } from './cases/heap.js';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const quick = args.includes('--quick') || process.env.BENCH_QUICK === '1';
+const only = args.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+const want = (s: string) => !only || only.includes(s);
+const maxTime = Number(process.env.BENCH_MAX_TIME ?? (quick ? 0.2 : 0.4));
+const rounds = Number(process.env.BENCH_ROUNDS ?? (quick ? 1 : 3));
+
+const t0 = performance.now();
+const machine = machineInfo();
+const engine = await loadEngine();
+const ctx = new BenchContext(engine, { maxTime, minSamples: quick ? 3 : 5, warmup: quick ? 2 : 5, rounds }, quick);
+console.error(`ddpg-wasm bench${quick ? ' (quick)' : ''}: ${rounds} interleaved round(s) of ${maxTime} s per case; progress on stderr, table on stdout`);
+
+const sections: Section[] = [await peakSection(ctx)];
+const runners: [string, (c: BenchContext) => Promise<Section>][] = [
+  ['gemm', gemmSection], ['mlp', mlpSection], ['ddpg', ddpgSection], ['infer', inferenceSection], ['e2e', e2eSection],
+];
+for (const [name, run] of runners) {
+  if (!want(name)) continue;
+  console.error(`— ${name}`);
+  sections.push(await run(ctx));
+}
+await ctx.samplePeak();
+sections[0].rows[0].stats.ours = ctx.peakStat;
+let heap: HeapResult | undefined;
+if (want('heap')) {
+  console.error('— heap');
+  heap = await heapCheck(ctx, quick ? 1_000 : 10_000);
+}
+
+// ------------------------------------------------------------------ output
+const out: string[] = [];
+out.push(`# ddpg-wasm benchmark${quick ? ' (quick run)' : ''}, ${new Date().toISOString()}`);
+out.push('', machineLine(machine));
+for (const [k, v] of Object.entries(ctx.tfDescriptions)) out.push(`tfjs ${k}: ${v}`);
+for (const n of ctx.tfNotes) out.push(`note: ${n}`);
+out.push(`WASM SIMD peak: ${ctx.peakGflops.toFixed(1)} GFLOP/s (best sample); ×: peer median / ours median (how many times faster ours is)`);
+for (const s of sections) {
+  out.push('', `## ${s.title}`);
+  if (s.flopFormula) out.push('', s.flopFormula);
+  out.push('', sectionTable(s, ctx.peakGflops));
+  for (const n of s.notes) out.push('', `note: ${n}`);
+}
+if (heap) {
+  out.push('', `## JS heap over ${heap.updates} DDPG updates (64/64, batch 256)`, '',
+    `retained growth after full GC: ${(heap.retainedGrowthBytes / 1024).toFixed(1)} KiB; GCs during the run: ${heap.gcsDuringRun}` +
+    `${Number.isFinite(heap.allocatedBytes) ? `; allocated: ${(heap.allocatedBytes / heap.updates).toFixed(0)} B/update` : ''} → ${heap.ok ? 'flat' : 'GROWS'}`);
+} else if (want('heap')) {
+  out.push('', 'heap check skipped: run with node --expose-gc (npm run bench does)');
+}
+const targets = checkTargets(sections, ctx.peakGflops, heap?.ok);
+out.push('', '## Targets (issue 4)', '', targetsTable(targets));
+const wall = (performance.now() - t0) / 1e3;
+out.push('', `total bench time ${wall.toFixed(0)} s`);
+const text = out.join('\n');
+console.log(text);
+
+fs.mkdirSync(path.join(HERE, 'results'), { recursive: true });
+const jsonPath = path.join(HERE, 'results', quick || only ? 'partial.json.tmp' : 'latest.json'); // *.tmp is git-ignored
+fs.writeFileSync(jsonPath, JSON.stringify({
+  date: new Date().toISOString(), quick, only: only ?? null, timing: ctx.timing, machine, tfjs: ctx.tfDescriptions, tfNotes: [...ctx.tfNotes],
+  peakGflops: ctx.peakGflops, sections, heap: heap ?? null, targets, wallSec: wall,
+}, null, 2) + '\n');
+console.error(`wrote ${path.relative(process.cwd(), jsonPath)}`);
+
+if (args.includes('--readme')) {
+  const readme = path.join(HERE, 'README.md');
+  const md = fs.readFileSync(readme, 'utf8');
+  const start = '<!-- bench:start -->', end = '<!-- bench:end -->';
+  const i = md.indexOf(start), j = md.indexOf(end);
+  if (i < 0 || j < i) throw new Error(`${readme} has no ${start} … ${end} markers`);
+  fs.writeFileSync(readme, md.slice(0, i + start.length) + '\n' + text + '\n' + md.slice(j));
+  console.error(`updated ${path.relative(process.cwd(), readme)}`);
+}

@@ -1,0 +1,100 @@
+// What every benchmark section gets: the engine, timing options, the tfjs backends (switched on demand)
+// and the rows it produces for the table.
+import type { Engine } from '../../src/index.js';
+import { setupTf, type TfBackendName, type TfSetup } from '../tfjs-util.js';
+import { runGroups, sample, statOf, type Case, type Group, type Stat, type TimingOptions } from './harness.js';
+
+export const IMPLS = ['ours', 'tfjs-wasm', 'tfjs-cpu'] as const;
+export type Impl = (typeof IMPLS)[number];
+export const PEERS = ['tfjs-wasm', 'tfjs-cpu'] as const;
+
+export interface Row {
+  section: string;
+  /** Case name, e.g. 'X·W 256×256×256'. */
+  name: string;
+  /** Flops of one call (matmul multiply-adds × 2), when meaningful. */
+  flops?: number;
+  /** Unit of one call for the ops/s column ('call', 'step', 'update', 'action'). */
+  unit: string;
+  stats: Partial<Record<Impl, Stat>>;
+  /** Section-specific figures (e.g. a target check, a loss agreement). */
+  extra?: Record<string, unknown>;
+}
+
+export interface Section {
+  title: string;
+  /** How FLOP is counted in this section (printed above its rows). */
+  flopFormula?: string;
+  rows: Row[];
+  notes: string[];
+}
+
+export class BenchContext {
+  readonly tfDescriptions: Partial<Record<TfBackendName, string>> = {};
+  readonly tfNotes = new Set<string>();
+  /** Every sample of the peak kernel (seconds per call); the peak is the best of them. */
+  readonly peakSamples: number[] = [];
+  peakFlopsPerCall = NaN;
+  private peakCase?: Case;
+
+  constructor(readonly engine: Engine, readonly timing: TimingOptions, readonly quick: boolean) {}
+
+  /** Best GFLOP/s of the peak microbenchmark so far. */
+  get peakGflops(): number {
+    return this.peakFlopsPerCall / Math.min(...this.peakSamples) / 1e9;
+  }
+
+  /** The peak microbenchmark is sampled again before every section (machine load varies), see cases/peak.ts. */
+  setPeakCase(c: Case, flopsPerCall: number): void {
+    this.peakCase = c;
+    this.peakFlopsPerCall = flopsPerCall;
+  }
+
+  async samplePeak(maxTime = 0.3): Promise<void> {
+    if (!this.peakCase) return;
+    const r = await sample([this.peakCase], { maxTime, minSamples: 5 });
+    this.peakSamples.push(...r[this.peakCase.name]);
+  }
+
+  get peakStat(): Stat { return statOf(this.peakSamples); }
+
+  /** Makes `backend` the active tfjs backend; create tensors and variables after this. */
+  async tf(backend: TfBackendName): Promise<TfSetup['tf']> {
+    const setup = await setupTf(backend);
+    this.tfDescriptions[backend] = setup.description;
+    for (const n of setup.notes) this.tfNotes.add(`${backend}: ${n}`);
+    return setup.tf;
+  }
+
+  /** A tfjs group: switches to its backend before each round and reports tensors leaked by a round. */
+  tfGroup(impl: Exclude<Impl, 'ours'>, cases: Case[], notes: string[]): Group {
+    let tf: TfSetup['tf'] | undefined;
+    let before = 0;
+    return {
+      impl, cases,
+      activate: async () => { tf = await this.tf(backendOf(impl)); before = tf.memory().numTensors; },
+      afterRound: () => {
+        const leaked = tf!.memory().numTensors - before;
+        if (leaked !== 0) notes.push(`${impl}: ${leaked} tensors leaked in a round`);
+      },
+    };
+  }
+
+  /** Samples the peak, then runs the groups in interleaved rounds. */
+  async run(groups: Group[]): Promise<Record<string, Stat>> {
+    await this.samplePeak();
+    return runGroups(groups, this.timing, (impl) => this.timingFor(impl));
+  }
+
+  /** Fewer samples and warm-up calls for tfjs-cpu, whose single call can take half a second. */
+  timingFor(impl: string): TimingOptions {
+    return impl === 'tfjs-cpu' ? { ...this.timing, minSamples: Math.max(2, this.timing.minSamples - 2), warmup: 1 } : this.timing;
+  }
+}
+
+export const backendOf = (impl: Exclude<Impl, 'ours'>): TfBackendName => (impl === 'tfjs-wasm' ? 'wasm' : 'cpu');
+
+/** 2·B·Σ_l in_l·out_l: the matmul flops of one forward pass of `layers` at batch B. */
+export function forwardFlops(layers: readonly { in: number; out: number }[], batch: number): number {
+  return 2 * batch * layers.reduce((s, l) => s + l.in * l.out, 0);
+}
