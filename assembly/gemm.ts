@@ -8,8 +8,12 @@
 //   dW        dW = Xᵀ · dZ      A = Xᵀ  (ars = 1,   acs = ldx), B = dZ  [batch × out]
 //   dX        dX = dZ · Wᵀ      A = dZ  (ars = ldz, acs = 1),   B = Wᵀ  (packed once by transpose())
 // Register blocking: 4 rows × 8 columns of C live in eight f32x4 accumulators; each step over p loads
-// two vectors of B and broadcasts four scalars of A (16 flops per 6 loads). Edges fall back to 4×4,
-// 1×8, 1×4 blocks and a scalar loop, so any m, n, k ≥ 0 works. No allocation, no bounds checks.
+// two vectors of B and four scalars of A with v128.load32_splat (a broadcast load, no shuffle uop), then
+// 8 mul + 8 add: the FP pipes, not the loads, set the pace. Rows left over (m % 4, and batch 1) go through
+// 1×32 / 1×8 / 1×4 blocks, columns left over through 4×4 blocks and dot products, so any m, n, k ≥ 0 works.
+// A product with one output column and A read along its rows (C[m×1] = Xᵀ·dz, the gradient of a layer with
+// one output) is computed as its transpose Cᵀ[1×m] = dzᵀ·X on the 1-row blocks. No allocation, no bounds checks.
+import { block1x32, block1x8, block1x4 } from './gemm-row';
 
 @inline function mad(acc: v128, a: v128, b: v128): v128 {
   return f32x4.add(acc, f32x4.mul(a, b));
@@ -23,13 +27,13 @@
   let pa: usize = 0, pb = b;
   for (let p = 0; p < k; p++) {
     const b0 = v128.load(pb), b1 = v128.load(pb, 16);
-    let av = f32x4.splat(load<f32>(a + pa));
+    let av = v128.load32_splat(a + pa);
     c00 = mad(c00, av, b0); c01 = mad(c01, av, b1);
-    av = f32x4.splat(load<f32>(a1 + pa));
+    av = v128.load32_splat(a1 + pa);
     c10 = mad(c10, av, b0); c11 = mad(c11, av, b1);
-    av = f32x4.splat(load<f32>(a2 + pa));
+    av = v128.load32_splat(a2 + pa);
     c20 = mad(c20, av, b0); c21 = mad(c21, av, b1);
-    av = f32x4.splat(load<f32>(a3 + pa));
+    av = v128.load32_splat(a3 + pa);
     c30 = mad(c30, av, b0); c31 = mad(c31, av, b1);
     pa += aCol; pb += bRow;
   }
@@ -53,10 +57,10 @@
   let pa: usize = 0, pb = b;
   for (let p = 0; p < k; p++) {
     const b0 = v128.load(pb);
-    c0 = mad(c0, f32x4.splat(load<f32>(a + pa)), b0);
-    c1 = mad(c1, f32x4.splat(load<f32>(a1 + pa)), b0);
-    c2 = mad(c2, f32x4.splat(load<f32>(a2 + pa)), b0);
-    c3 = mad(c3, f32x4.splat(load<f32>(a3 + pa)), b0);
+    c0 = mad(c0, v128.load32_splat(a + pa), b0);
+    c1 = mad(c1, v128.load32_splat(a1 + pa), b0);
+    c2 = mad(c2, v128.load32_splat(a2 + pa), b0);
+    c3 = mad(c3, v128.load32_splat(a3 + pa), b0);
     pa += aCol; pb += bRow;
   }
   const r1 = c + cRow, r2 = c + 2 * cRow, r3 = c + 3 * cRow;
@@ -67,41 +71,24 @@
   v128.store(c, c0); v128.store(r1, c1); v128.store(r2, c2); v128.store(r3, c3);
 }
 
-@inline function block1x8(k: i32, a: usize, aCol: usize, b: usize, bRow: usize, c: usize, accumulate: bool): void {
-  let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
-  let pa = a, pb = b;
-  for (let p = 0; p < k; p++) {
-    const av = f32x4.splat(load<f32>(pa));
-    c0 = mad(c0, av, v128.load(pb)); c1 = mad(c1, av, v128.load(pb, 16));
-    pa += aCol; pb += bRow;
-  }
-  if (accumulate) { c0 = f32x4.add(c0, v128.load(c)); c1 = f32x4.add(c1, v128.load(c, 16)); }
-  v128.store(c, c0); v128.store(c, c1, 16);
-}
-
-@inline function block1x4(k: i32, a: usize, aCol: usize, b: usize, bRow: usize, c: usize, accumulate: bool): void {
-  let c0 = f32x4.splat(0);
-  let pa = a, pb = b;
-  for (let p = 0; p < k; p++) {
-    c0 = mad(c0, f32x4.splat(load<f32>(pa)), v128.load(pb));
-    pa += aCol; pb += bRow;
-  }
-  if (accumulate) c0 = f32x4.add(c0, v128.load(c));
-  v128.store(c, c0);
-}
-
 // One element of C: a dot product along p. Used for the last n % 4 columns.
 // When both operands are contiguous along p (acs = 1, ldb = 1: a layer with one output, like Q(s, a))
-// the dot product itself is vectorised.
+// the dot product itself is vectorised, with two accumulators to hide the add latency.
 @inline function dot(k: i32, a: usize, aCol: usize, b: usize, bRow: usize): f32 {
   let s: f32 = 0;
   let p = 0;
   if (aCol == 4 && bRow == 4) {
-    let acc = f32x4.splat(0);
+    let acc0 = f32x4.splat(0), acc1 = f32x4.splat(0);
+    for (; p + 8 <= k; p += 8) {
+      const off = <usize>p << 2;
+      acc0 = mad(acc0, v128.load(a + off), v128.load(b + off));
+      acc1 = mad(acc1, v128.load(a + off, 16), v128.load(b + off, 16));
+    }
     for (; p + 4 <= k; p += 4) {
       const off = <usize>p << 2;
-      acc = mad(acc, v128.load(a + off), v128.load(b + off));
+      acc0 = mad(acc0, v128.load(a + off), v128.load(b + off));
     }
+    const acc = f32x4.add(acc0, acc1);
     s = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) +
         f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
   }
@@ -109,8 +96,27 @@
   return s;
 }
 
+// The last n % 4 columns of rows [i0, i0 + rows) by dot products.
+@inline function tailColumns(rows: i32, n: i32, j: i32, k: i32, a: usize, aRow: usize, aCol: usize,
+                             b: usize, bRow: usize, c: usize, cRow: usize, accumulate: bool): void {
+  for (; j < n; j++) {
+    const bj = b + (<usize>j << 2);
+    for (let r = 0; r < rows; r++) {
+      const cp = c + <usize>r * cRow + (<usize>j << 2);
+      const s = dot(k, a + <usize>r * aRow, aCol, bj, bRow);
+      store<f32>(cp, accumulate ? load<f32>(cp) + s : s);
+    }
+  }
+}
+
 export function gemm(m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32,
                      b: usize, ldb: i32, c: usize, ldc: i32, accumulate: bool): void {
+  if (n == 1 && ars == 1 && ldc == 1 && m > 1) {
+    // C[m×1] = A·b with A(i, p) = a[i + p·acs]: as a row, Cᵀ[1×m] = bᵀ[1×k] · Aᵀ where Aᵀ is row-major
+    // [k × m] with row stride acs — the 1-row blocks, vectorised along m instead of a strided dot per row.
+    gemm(1, m, k, b, 0, ldb, a, acs, c, m, accumulate);
+    return;
+  }
   const aRow = <usize>ars << 2, aCol = <usize>acs << 2, bRow = <usize>ldb << 2, cRow = <usize>ldc << 2;
   let i = 0;
   for (; i + 4 <= m; i += 4) {
@@ -124,18 +130,15 @@ export function gemm(m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32,
       const off = <usize>j << 2;
       block4x4(k, ai, aRow, aCol, b + off, bRow, ci + off, cRow, accumulate);
     }
-    for (; j < n; j++) {
-      const bj = b + (<usize>j << 2);
-      for (let r = 0; r < 4; r++) {
-        const cp = ci + <usize>r * cRow + (<usize>j << 2);
-        const s = dot(k, ai + <usize>r * aRow, aCol, bj, bRow);
-        store<f32>(cp, accumulate ? load<f32>(cp) + s : s);
-      }
-    }
+    tailColumns(4, n, j, k, ai, aRow, aCol, b, bRow, ci, cRow, accumulate);
   }
   for (; i < m; i++) {
     const ai = a + <usize>i * aRow, ci = c + <usize>i * cRow;
     let j = 0;
+    for (; j + 32 <= n; j += 32) {
+      const off = <usize>j << 2;
+      block1x32(k, ai, aCol, b + off, bRow, ci + off, accumulate);
+    }
     for (; j + 8 <= n; j += 8) {
       const off = <usize>j << 2;
       block1x8(k, ai, aCol, b + off, bRow, ci + off, accumulate);
@@ -144,27 +147,7 @@ export function gemm(m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32,
       const off = <usize>j << 2;
       block1x4(k, ai, aCol, b + off, bRow, ci + off, accumulate);
     }
-    for (; j < n; j++) {
-      const cp = ci + (<usize>j << 2);
-      const s = dot(k, ai, aCol, b + (<usize>j << 2), bRow);
-      store<f32>(cp, accumulate ? load<f32>(cp) + s : s);
-    }
-  }
-}
-
-// dst[cols × rows] = srcᵀ, src row-major [rows × cols]. Packs Wᵀ so dX = dZ·Wᵀ runs on the blocked kernel.
-export function transpose(src: usize, rows: i32, cols: i32, dst: usize): void {
-  const TILE = 16;
-  for (let r0 = 0; r0 < rows; r0 += TILE) {
-    const r1 = min(r0 + TILE, rows);
-    for (let c0 = 0; c0 < cols; c0 += TILE) {
-      const c1 = min(c0 + TILE, cols);
-      for (let r = r0; r < r1; r++) {
-        for (let c = c0; c < c1; c++) {
-          store<f32>(dst + ((<usize>c * rows + r) << 2), load<f32>(src + ((<usize>r * cols + c) << 2)));
-        }
-      }
-    }
+    tailColumns(1, n, j, k, ai, aRow, aCol, b, bRow, ci, cRow, accumulate);
   }
 }
 

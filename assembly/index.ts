@@ -1,6 +1,7 @@
 // The engine's exported ABI: every function takes byte offsets into linear memory and sizes.
 // Memory is owned by the TypeScript side (src/engine/arena.ts); nothing here allocates.
-export { gemm, transpose, colsum } from './gemm';
+export { gemm, colsum } from './gemm';
+export { transpose } from './transpose';
 export { biasActivate, activationBackward } from './activations';
 export { adamStep, polyak, copy } from './optim';
 export { mseLoss } from './loss';

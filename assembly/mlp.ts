@@ -13,7 +13,8 @@
 //   dZ_l = dY_l ⊙ f_l′(Y_l)          (in place in dY_l)
 //   dW_l = X_lᵀ · dZ_l,  db_l = Σ_rows dZ_l      (when paramGrads; += when accumulate)
 //   dX_l = dZ_l · W_lᵀ                            (for l > stop, or at l = stop when wantDx)
-import { gemm, transpose, colsum } from './gemm';
+import { gemm, colsum } from './gemm';
+import { transpose } from './transpose';
 import { biasActivate, activationBackward } from './activations';
 
 const HEADER_BYTES: usize = 16;

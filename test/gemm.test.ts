@@ -7,8 +7,11 @@ import { matmul64, randomArray, relError, transpose64 } from './helpers/ref64.js
 let engine: Engine;
 beforeAll(async () => { engine = await loadEngine(); });
 
+// [m, n, k] of C[m×n] = A[m×k]·B[k×n]. Covers the 4×8 / 4×4 blocks and dot-product tails, the one-row
+// blocks (1×32, 1×8, 1×4: m % 4 rows and batch 1), and n = 1 with A transposed (computed as a row).
 const SHAPES: [number, number, number][] = [
   [1, 1, 1], [1, 8, 3], [3, 5, 7], [4, 8, 4], [13, 17, 9], [7, 1, 300], [33, 20, 31], [64, 64, 64], [5, 12, 1],
+  [1, 256, 3], [1, 64, 64], [3, 67, 33], [6, 45, 2], [2, 1, 9], [9, 1, 33], [1, 97, 1], [17, 36, 64],
 ];
 
 /** Copies a dense [rows × cols] matrix into engine memory with row stride ld; returns its byte offset. */
@@ -41,13 +44,16 @@ describe('gemm: the three forms of a dense layer', () => {
       expect(relError(get(py, m, n, ldy), want.map((v) => 2 * v))).toBeLessThan(1e-5);
     });
 
-    it(`dW = Xᵀ·dZ  (${k}×${m} · ${m}×${n}) reading X through strides`, () => {
+    it(`dW = Xᵀ·dZ  (${k}×${m} · ${m}×${n}) reading X through strides, overwrite and accumulate`, () => {
       // Here X is [m × k] (batch m), dZ is [m × n], dW is [k × n].
       const x = randomArray(m * k, `X${m}${n}${k}`), dz = randomArray(m * n, `dz${m}${n}${k}`);
       const ldx = k + 1;
       const px = put(x, m, k, ldx), pdz = put(dz, m, n), pdw = put(new Float32Array(k * n), k, n);
       engine.runtime.wasm.gemm(k, n, m, px, 1, ldx, pdz, n, pdw, n, 0);
-      expect(relError(get(pdw, k, n), matmul64(transpose64(x, m, k), dz, k, m, n))).toBeLessThan(1e-5);
+      const want = matmul64(transpose64(x, m, k), dz, k, m, n);
+      expect(relError(get(pdw, k, n), want)).toBeLessThan(1e-5);
+      engine.runtime.wasm.gemm(k, n, m, px, 1, ldx, pdz, n, pdw, n, 1);
+      expect(relError(get(pdw, k, n), want.map((v) => 2 * v))).toBeLessThan(1e-5);
     });
 
     it(`dX = dZ·Wᵀ  (${m}×${n} · ${n}×${k}) via transpose()`, () => {
@@ -59,6 +65,15 @@ describe('gemm: the three forms of a dense layer', () => {
       expect(relError(get(pdx, m, k), matmul64(dz, transpose64(w, k, n), m, n, k))).toBeLessThan(1e-5);
     });
   }
+
+  it('transpose: 4×4 register tiles and element edges, for every shape class', () => {
+    for (const [rows, cols] of [[1, 1], [1, 7], [7, 1], [4, 4], [5, 3], [16, 16], [17, 33], [33, 17], [64, 20], [3, 256]]) {
+      const a = randomArray(rows * cols, `t${rows}x${cols}`);
+      const pa = put(a, rows, cols), pt = put(randomArray(rows * cols, 'junk'), cols, rows);
+      engine.runtime.wasm.transpose(pa, rows, cols, pt);
+      expect(get(pt, cols, rows)).toEqual(transpose64(a, rows, cols));
+    }
+  });
 
   it('colsum gives the bias gradient Σ_rows dZ, with stride and accumulate', () => {
     for (const [m, n] of [[1, 1], [7, 13], [256, 3]]) {

@@ -2,7 +2,7 @@
 // and the rows it produces for the table.
 import type { Engine } from '../../src/index.js';
 import { setupTf, type TfBackendName, type TfSetup } from '../tfjs-util.js';
-import { runGroups, sample, statOf, type Case, type Group, type Stat, type TimingOptions } from './harness.js';
+import { runGroups, type Case, type Group, type Stat, type TimingOptions } from './harness.js';
 
 export const IMPLS = ['ours', 'tfjs-wasm', 'tfjs-cpu'] as const;
 export type Impl = (typeof IMPLS)[number];
@@ -32,31 +32,32 @@ export interface Section {
 export class BenchContext {
   readonly tfDescriptions: Partial<Record<TfBackendName, string>> = {};
   readonly tfNotes = new Set<string>();
-  /** Every sample of the peak kernel (seconds per call); the peak is the best of them. */
+  /** GFLOP/s of every timed call of the peak kernel; the peak is the best of them. */
   readonly peakSamples: number[] = [];
-  peakFlopsPerCall = NaN;
-  private peakCase?: Case;
+  private peakCall?: () => number;
 
   constructor(readonly engine: Engine, readonly timing: TimingOptions, readonly quick: boolean) {}
 
   /** Best GFLOP/s of the peak microbenchmark so far. */
   get peakGflops(): number {
-    return this.peakFlopsPerCall / Math.min(...this.peakSamples) / 1e9;
+    return Math.max(...this.peakSamples);
   }
 
-  /** The peak microbenchmark is sampled again before every section (machine load varies), see cases/peak.ts. */
-  setPeakCase(c: Case, flopsPerCall: number): void {
-    this.peakCase = c;
-    this.peakFlopsPerCall = flopsPerCall;
+  /** `call` runs the peak kernel once and returns its flops (see cases/peak.ts). */
+  setPeakCall(call: () => number): void {
+    this.peakCall = call;
   }
 
-  async samplePeak(maxTime = 0.3): Promise<void> {
-    if (!this.peakCase) return;
-    const r = await sample([this.peakCase], { maxTime, minSamples: 5 });
-    this.peakSamples.push(...r[this.peakCase.name]);
+  /** The peak kernel is timed again before every section (machine load varies): `calls` calls of ~0.5 ms,
+   *  each timed on its own — a benchmark.js sample would average several and hide the best. */
+  samplePeak(calls = this.quick ? 20 : 60): void {
+    if (!this.peakCall) return;
+    for (let i = 0; i < calls; i++) {
+      const t = performance.now();
+      const flops = this.peakCall();
+      this.peakSamples.push(flops / ((performance.now() - t) * 1e-3) / 1e9);
+    }
   }
-
-  get peakStat(): Stat { return statOf(this.peakSamples); }
 
   /** Makes `backend` the active tfjs backend; create tensors and variables after this. */
   async tf(backend: TfBackendName): Promise<TfSetup['tf']> {
@@ -82,7 +83,7 @@ export class BenchContext {
 
   /** Samples the peak, then runs the groups in interleaved rounds. */
   async run(groups: Group[]): Promise<Record<string, Stat>> {
-    await this.samplePeak();
+    this.samplePeak();
     return runGroups(groups, this.timing, (impl) => this.timingFor(impl));
   }
 
