@@ -3,7 +3,8 @@
 //   forward   y ← f(y + b)                     b: [n] bias broadcast over the m rows
 //   backward  dz ← dh ⊙ f′, with f′ written through the OUTPUT h = f(z), so z need not be kept:
 //             identity f′ = 1,  relu f′ = [h > 0],  tanh f′ = 1 − h²
-// relu and identity run on f32x4 lanes; tanh calls the float32 tanh per element.
+// relu and identity run on f32x4 lanes; tanh calls the float32 tanh per element. The MLP forward fuses bias
+// and relu into the GEMM (gemm.ts gemmBiasRelu) and only calls tanhRows for tanh layers.
 
 export const ACT_IDENTITY: i32 = 0;
 export const ACT_RELU: i32 = 1;
@@ -30,9 +31,21 @@ export function biasActivate(y: usize, ld: i32, m: i32, n: i32, bias: usize, act
     for (; j < n; j++) {
       const off = <usize>j << 2;
       let v = load<f32>(yi + off) + load<f32>(bias + off);
-      if (act == ACT_RELU) v = v > 0 ? v : 0;
+      if (act == ACT_RELU) v = Mathf.max(v, 0); // NaN stays NaN, as in the f32x4 lanes
       else if (act == ACT_TANH) v = Mathf.tanh(v);
       store<f32>(yi + off, v);
+    }
+  }
+}
+
+// y ← tanh(y) on an m×n block with row stride ld.
+export function tanhRows(y: usize, ld: i32, m: i32, n: i32): void {
+  const row = <usize>ld << 2;
+  for (let i = 0; i < m; i++) {
+    const yi = y + <usize>i * row;
+    for (let j = 0; j < n; j++) {
+      const off = <usize>j << 2;
+      store<f32>(yi + off, Mathf.tanh(load<f32>(yi + off)));
     }
   }
 }

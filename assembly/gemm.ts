@@ -13,14 +13,17 @@
 // 1×32 / 1×8 / 1×4 blocks, columns left over through 4×4 blocks and dot products, so any m, n, k ≥ 0 works.
 // A product with one output column and A read along its rows (C[m×1] = Xᵀ·dz, the gradient of a layer with
 // one output) is computed as its transpose Cᵀ[1×m] = dzᵀ·X on the 1-row blocks. No allocation, no bounds checks.
-import { block1x32, block1x8, block1x4 } from './gemm-row';
+//
+// gemmBiasRelu fuses a dense layer's forward epilogue into the blocks: C = max?(A·B + bias[n], 0) is applied
+// to the accumulators before the single store, so the output is written once instead of twice.
+import { block1x32, block1x8, block1x4, epilogue } from './gemm-row';
 
 @inline function mad(acc: v128, a: v128, b: v128): v128 {
   return f32x4.add(acc, f32x4.mul(a, b));
 }
 
 @inline function block4x8(k: i32, a: usize, aRow: usize, aCol: usize, b: usize, bRow: usize,
-                          c: usize, cRow: usize, accumulate: bool): void {
+                          c: usize, cRow: usize, accumulate: bool, bias: usize, relu: bool): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
   const a1 = a + aRow, a2 = a + 2 * aRow, a3 = a + 3 * aRow;
@@ -44,6 +47,16 @@ import { block1x32, block1x8, block1x4 } from './gemm-row';
     c20 = f32x4.add(c20, v128.load(r2)); c21 = f32x4.add(c21, v128.load(r2, 16));
     c30 = f32x4.add(c30, v128.load(r3)); c31 = f32x4.add(c31, v128.load(r3, 16));
   }
+  if (bias != 0) {
+    const b0 = v128.load(bias), b1 = v128.load(bias, 16);
+    c00 = f32x4.add(c00, b0); c01 = f32x4.add(c01, b1); c10 = f32x4.add(c10, b0); c11 = f32x4.add(c11, b1);
+    c20 = f32x4.add(c20, b0); c21 = f32x4.add(c21, b1); c30 = f32x4.add(c30, b0); c31 = f32x4.add(c31, b1);
+  }
+  if (relu) {
+    const z = f32x4.splat(0);
+    c00 = f32x4.max(c00, z); c01 = f32x4.max(c01, z); c10 = f32x4.max(c10, z); c11 = f32x4.max(c11, z);
+    c20 = f32x4.max(c20, z); c21 = f32x4.max(c21, z); c30 = f32x4.max(c30, z); c31 = f32x4.max(c31, z);
+  }
   v128.store(c, c00); v128.store(c, c01, 16);
   v128.store(r1, c10); v128.store(r1, c11, 16);
   v128.store(r2, c20); v128.store(r2, c21, 16);
@@ -51,7 +64,7 @@ import { block1x32, block1x8, block1x4 } from './gemm-row';
 }
 
 @inline function block4x4(k: i32, a: usize, aRow: usize, aCol: usize, b: usize, bRow: usize,
-                          c: usize, cRow: usize, accumulate: bool): void {
+                          c: usize, cRow: usize, accumulate: bool, bias: usize, relu: bool): void {
   let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
   const a1 = a + aRow, a2 = a + 2 * aRow, a3 = a + 3 * aRow;
   let pa: usize = 0, pb = b;
@@ -68,7 +81,8 @@ import { block1x32, block1x8, block1x4 } from './gemm-row';
     c0 = f32x4.add(c0, v128.load(c)); c1 = f32x4.add(c1, v128.load(r1));
     c2 = f32x4.add(c2, v128.load(r2)); c3 = f32x4.add(c3, v128.load(r3));
   }
-  v128.store(c, c0); v128.store(r1, c1); v128.store(r2, c2); v128.store(r3, c3);
+  v128.store(c, epilogue(c0, bias, relu)); v128.store(r1, epilogue(c1, bias, relu));
+  v128.store(r2, epilogue(c2, bias, relu)); v128.store(r3, epilogue(c3, bias, relu));
 }
 
 // One element of C: a dot product along p. Used for the last n % 4 columns.
@@ -96,15 +110,18 @@ import { block1x32, block1x8, block1x4 } from './gemm-row';
   return s;
 }
 
-// The last n % 4 columns of rows [i0, i0 + rows) by dot products.
+// The last n % 4 columns of `rows` rows by dot products, with the same epilogue as the blocks.
+// Mathf.max propagates NaN like f32x4.max, so a diverged value reaches the output either way.
 @inline function tailColumns(rows: i32, n: i32, j: i32, k: i32, a: usize, aRow: usize, aCol: usize,
-                             b: usize, bRow: usize, c: usize, cRow: usize, accumulate: bool): void {
+                             b: usize, bRow: usize, c: usize, cRow: usize, accumulate: bool, bias: usize, relu: bool): void {
   for (; j < n; j++) {
     const bj = b + (<usize>j << 2);
+    const bj0: f32 = bias != 0 ? load<f32>(bias + (<usize>j << 2)) : 0;
     for (let r = 0; r < rows; r++) {
       const cp = c + <usize>r * cRow + (<usize>j << 2);
-      const s = dot(k, a + <usize>r * aRow, aCol, bj, bRow);
-      store<f32>(cp, accumulate ? load<f32>(cp) + s : s);
+      let s = dot(k, a + <usize>r * aRow, aCol, bj, bRow) + bj0;
+      if (accumulate) s += load<f32>(cp);
+      store<f32>(cp, relu ? Mathf.max(s, 0) : s);
     }
   }
 }
@@ -114,9 +131,21 @@ export function gemm(m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32,
   if (n == 1 && ars == 1 && ldc == 1 && m > 1) {
     // C[m×1] = A·b with A(i, p) = a[i + p·acs]: as a row, Cᵀ[1×m] = bᵀ[1×k] · Aᵀ where Aᵀ is row-major
     // [k × m] with row stride acs — the 1-row blocks, vectorised along m instead of a strided dot per row.
-    gemm(1, m, k, b, 0, ldb, a, acs, c, m, accumulate);
+    gemmCore(1, m, k, b, 0, ldb, a, acs, c, m, accumulate, 0, false);
     return;
   }
+  gemmCore(m, n, k, a, ars, acs, b, ldb, c, ldc, accumulate, 0, false);
+}
+
+// C[m×n] = A·B + bias (broadcast over rows), then max(·, 0) when relu: a dense layer's forward in one pass.
+export function gemmBiasRelu(m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32,
+                             b: usize, ldb: i32, c: usize, ldc: i32, bias: usize, relu: bool): void {
+  gemmCore(m, n, k, a, ars, acs, b, ldb, c, ldc, false, bias, relu);
+}
+
+// bias = 0 means no bias (the arena never hands out address 0).
+function gemmCore(m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32, b: usize, ldb: i32,
+                  c: usize, ldc: i32, accumulate: bool, bias: usize, relu: bool): void {
   const aRow = <usize>ars << 2, aCol = <usize>acs << 2, bRow = <usize>ldb << 2, cRow = <usize>ldc << 2;
   let i = 0;
   for (; i + 4 <= m; i += 4) {
@@ -124,30 +153,30 @@ export function gemm(m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32,
     let j = 0;
     for (; j + 8 <= n; j += 8) {
       const off = <usize>j << 2;
-      block4x8(k, ai, aRow, aCol, b + off, bRow, ci + off, cRow, accumulate);
+      block4x8(k, ai, aRow, aCol, b + off, bRow, ci + off, cRow, accumulate, bias != 0 ? bias + off : 0, relu);
     }
     for (; j + 4 <= n; j += 4) {
       const off = <usize>j << 2;
-      block4x4(k, ai, aRow, aCol, b + off, bRow, ci + off, cRow, accumulate);
+      block4x4(k, ai, aRow, aCol, b + off, bRow, ci + off, cRow, accumulate, bias != 0 ? bias + off : 0, relu);
     }
-    tailColumns(4, n, j, k, ai, aRow, aCol, b, bRow, ci, cRow, accumulate);
+    tailColumns(4, n, j, k, ai, aRow, aCol, b, bRow, ci, cRow, accumulate, bias, relu);
   }
   for (; i < m; i++) {
     const ai = a + <usize>i * aRow, ci = c + <usize>i * cRow;
     let j = 0;
     for (; j + 32 <= n; j += 32) {
       const off = <usize>j << 2;
-      block1x32(k, ai, aCol, b + off, bRow, ci + off, accumulate);
+      block1x32(k, ai, aCol, b + off, bRow, ci + off, accumulate, bias != 0 ? bias + off : 0, relu);
     }
     for (; j + 8 <= n; j += 8) {
       const off = <usize>j << 2;
-      block1x8(k, ai, aCol, b + off, bRow, ci + off, accumulate);
+      block1x8(k, ai, aCol, b + off, bRow, ci + off, accumulate, bias != 0 ? bias + off : 0, relu);
     }
     for (; j + 4 <= n; j += 4) {
       const off = <usize>j << 2;
-      block1x4(k, ai, aCol, b + off, bRow, ci + off, accumulate);
+      block1x4(k, ai, aCol, b + off, bRow, ci + off, accumulate, bias != 0 ? bias + off : 0, relu);
     }
-    tailColumns(1, n, j, k, ai, aRow, aCol, b, bRow, ci, cRow, accumulate);
+    tailColumns(1, n, j, k, ai, aRow, aCol, b, bRow, ci, cRow, accumulate, bias, relu);
   }
 }
 

@@ -8,14 +8,14 @@
 // of some X (columns [out_{l−1}, in_l)) joins the network at that layer. dX / dY hold the gradients
 // of X / Y with the same shapes; dY of layer l is dX of layer l+1. Wt is scratch for Wᵀ [out × in].
 //
-// forward : for l = 0 … L−1:  Y_l = f_l(X_l · W_l + b_l)
+// forward : for l = 0 … L−1:  Y_l = f_l(X_l · W_l + b_l)      (bias and relu in the GEMM's epilogue)
 // backward: for l = L−1 … stop:
 //   dZ_l = dY_l ⊙ f_l′(Y_l)          (in place in dY_l)
 //   dW_l = X_lᵀ · dZ_l,  db_l = Σ_rows dZ_l      (when paramGrads; += when accumulate)
 //   dX_l = dZ_l · W_lᵀ                            (for l > stop, or at l = stop when wantDx)
-import { gemm, colsum } from './gemm';
+import { gemm, gemmBiasRelu, colsum } from './gemm';
 import { transpose } from './transpose';
-import { biasActivate, activationBackward } from './activations';
+import { ACT_RELU, ACT_TANH, tanhRows, activationBackward } from './activations';
 
 const HEADER_BYTES: usize = 16;
 const RECORD_BYTES: usize = 64;
@@ -31,8 +31,8 @@ export function mlpForward(desc: usize, batch: i32): void {
     const nIn = field(rec, 0), nOut = field(rec, 1), act = field(rec, 2);
     const W = <usize>field(rec, 3), b = <usize>field(rec, 4);
     const X = <usize>field(rec, 7), Y = <usize>field(rec, 8), ldY = field(rec, 9);
-    gemm(batch, nOut, nIn, X, nIn, 1, W, nOut, Y, ldY, false);
-    biasActivate(Y, ldY, batch, nOut, b, act);
+    gemmBiasRelu(batch, nOut, nIn, X, nIn, 1, W, nOut, Y, ldY, b, act == ACT_RELU);
+    if (act == ACT_TANH) tanhRows(Y, ldY, batch, nOut);
   }
 }
 

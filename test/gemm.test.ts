@@ -44,6 +44,19 @@ describe('gemm: the three forms of a dense layer', () => {
       expect(relError(get(py, m, n, ldy), want.map((v) => 2 * v))).toBeLessThan(1e-5);
     });
 
+    it(`Y = relu?(X·W + b)  (${m}×${k} · ${k}×${n}) fused epilogue, strided X and Y`, () => {
+      const x = randomArray(m * k, `fx${m}${n}${k}`), w = randomArray(k * n, `fw${m}${n}${k}`), b = randomArray(n, `fb${m}${n}${k}`);
+      const ldx = k + 2, ldy = n + 3;
+      const px = put(x, m, k, ldx), pw = put(w, k, n), pb = put(b, 1, n), py = put(randomArray(m * n, 'junk'), m, n, ldy);
+      const lin = matmul64(x, w, m, k, n).map((v, i) => v + b[i % n]);
+      engine.runtime.wasm.gemmBiasRelu(m, n, k, px, ldx, 1, pw, n, py, ldy, pb, 0);
+      expect(relError(get(py, m, n, ldy), lin)).toBeLessThan(1e-5);
+      engine.runtime.wasm.gemmBiasRelu(m, n, k, px, ldx, 1, pw, n, py, ldy, pb, 1);
+      expect(relError(get(py, m, n, ldy), lin.map((v) => Math.max(v, 0)))).toBeLessThan(1e-5);
+      engine.runtime.wasm.gemmBiasRelu(m, n, k, px, ldx, 1, pw, n, py, ldy, 0, 0); // bias 0: none
+      expect(relError(get(py, m, n, ldy), matmul64(x, w, m, k, n))).toBeLessThan(1e-5);
+    });
+
     it(`dW = Xᵀ·dZ  (${k}×${m} · ${m}×${n}) reading X through strides, overwrite and accumulate`, () => {
       // Here X is [m × k] (batch m), dZ is [m × n], dW is [k × n].
       const x = randomArray(m * k, `X${m}${n}${k}`), dz = randomArray(m * n, `dz${m}${n}${k}`);
@@ -91,6 +104,24 @@ describe('gemm: the three forms of a dense layer', () => {
 });
 
 describe('bias + activation kernels', () => {
+  it('relu keeps NaN in the vector lanes and the scalar tail alike (divergence must reach the output)', () => {
+    const m = 3, n = 6, k = 2;
+    const x = Float32Array.from([NaN, 1, 1, 1, 1, NaN]), w = randomArray(k * n, 'nanw'), b = new Float32Array(n);
+    const px = put(x, m, k), pw = put(w, k, n), pb = put(b, 1, n), py = put(new Float32Array(m * n), m, n);
+    engine.runtime.wasm.gemmBiasRelu(m, n, k, px, k, 1, pw, n, py, n, pb, 1);
+    const y = get(py, m, n);
+    for (const r of [0, 2]) for (let j = 0; j < n; j++) expect(y[r * n + j]).toBeNaN();
+    expect(y.subarray(n, 2 * n).every(Number.isFinite)).toBe(true);
+  });
+
+  it('tanhRows applies tanh in place on a strided block', () => {
+    const m = 4, n = 3, ld = 5;
+    const z = randomArray(m * n, 'tanh-rows', -3, 3);
+    const p = put(z, m, n, ld);
+    engine.runtime.wasm.tanhRows(p, ld, m, n);
+    expect(relError(get(p, m, n, ld), Float64Array.from(z, Math.tanh))).toBeLessThan(1e-6);
+  });
+
   const acts = [['identity', 0], ['relu', 1], ['tanh', 2]] as const;
   const f = (a: number, z: number) => (a === 1 ? Math.max(0, z) : a === 2 ? Math.tanh(z) : z);
   for (const [name, code] of acts) {

@@ -4,10 +4,14 @@ export interface EngineExports {
   heapBase(): number;
   gemm(m: number, n: number, k: number, a: number, ars: number, acs: number,
        b: number, ldb: number, c: number, ldc: number, accumulate: number): void;
+  /** C = A·B + bias, then max(·, 0) when relu (a dense layer's forward); bias 0 = none. */
+  gemmBiasRelu(m: number, n: number, k: number, a: number, ars: number, acs: number,
+               b: number, ldb: number, c: number, ldc: number, bias: number, relu: number): void;
   transpose(src: number, rows: number, cols: number, dst: number): void;
   colsum(src: number, ld: number, m: number, n: number, dst: number, accumulate: number): void;
   biasActivate(y: number, ld: number, m: number, n: number, bias: number, act: number): void;
   activationBackward(dh: number, lddh: number, h: number, ldh: number, m: number, n: number, act: number): void;
+  tanhRows(y: number, ld: number, m: number, n: number): void;
   adamStep(p: number, g: number, m: number, v: number, n: number, lr: number, beta1: number, beta2: number,
            eps: number, weightDecay: number, biasCorrection1: number, biasCorrection2: number): void;
   polyak(target: number, source: number, n: number, tau: number): void;
