@@ -17,6 +17,7 @@
 // gemmBiasRelu fuses a dense layer's forward epilogue into the blocks: C = max?(A·B + bias[n], 0) is applied
 // to the accumulators before the single store, so the output is written once instead of twice.
 import { block1x32, block1x8, block1x4, epilogue } from './gemm-row';
+import { tile4x4 } from './transpose';
 
 @inline function mad(acc: v128, a: v128, b: v128): v128 {
   return f32x4.add(acc, f32x4.mul(a, b));
@@ -134,7 +135,62 @@ export function gemm(m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32,
     gemmCore(1, m, k, b, 0, ldb, a, acs, c, m, accumulate, 0, false);
     return;
   }
+  if (ars == 1 && m >= 4 && n >= 8) {
+    gemmPackedA(m, n, k, a, acs, b, ldb, c, ldc, accumulate);
+    return;
+  }
   gemmCore(m, n, k, a, ars, acs, b, ldb, c, ldc, accumulate, 0, false);
+}
+
+// The dW form, A = Xᵀ (ars = 1): the four A values of step p sit together at X[p, i…i+3], but consecutive
+// p are a whole row of X apart — with a power-of-two row (256 floats = 1 KiB) a 4-row panel of A maps onto
+// 4 of L1's 64 sets and is evicted before the next column block reuses it. So each 4-row panel is first
+// packed into PACK as four contiguous rows PACK[r][p] = X[p, i + r] (4×4 register transposes), for at most
+// KC steps of p at a time; chunks after the first accumulate. Rows left over (m % 4) take the unpacked path.
+// (Packed as [p][4] instead — one v128 copy per p — it ran 4 % slower: NOTES.md.)
+const KC = 512;
+const PACK = memory.data(KC * 16, 16);
+
+// PACK[r·KC + p] = src[p·aCol + r], r < 4, p < kc.
+@inline function packPanel(src: usize, aCol: usize, kc: i32): void {
+  let p = 0;
+  for (; p + 4 <= kc; p += 4) {
+    tile4x4(src, aCol, PACK + (<usize>p << 2), KC * 4);
+    src += aCol << 2;
+  }
+  for (; p < kc; p++) {
+    const v = v128.load(src);
+    const o = PACK + (<usize>p << 2);
+    v128.store32_lane(o, v, 0); v128.store32_lane(o, v, 1, KC * 4);
+    v128.store32_lane(o, v, 2, KC * 8); v128.store32_lane(o, v, 3, KC * 12);
+    src += aCol;
+  }
+}
+
+function gemmPackedA(m: i32, n: i32, k: i32, a: usize, acs: i32, b: usize, ldb: i32,
+                     c: usize, ldc: i32, accumulate: bool): void {
+  const aCol = <usize>acs << 2, bRow = <usize>ldb << 2, cRow = <usize>ldc << 2;
+  const m4 = m & ~3;
+  for (let i = 0; i < m4; i += 4) {
+    const ci = c + <usize>i * cRow;
+    for (let p0 = 0; p0 < k; p0 += KC) {
+      const kc = min(KC, k - p0);
+      packPanel(a + (<usize>i << 2) + <usize>p0 * aCol, aCol, kc);
+      const bp = b + <usize>p0 * bRow;
+      const acc = accumulate || p0 > 0;
+      let j = 0;
+      for (; j + 8 <= n; j += 8) {
+        const off = <usize>j << 2;
+        block4x8(kc, PACK, KC * 4, 4, bp + off, bRow, ci + off, cRow, acc, 0, false);
+      }
+      for (; j + 4 <= n; j += 4) {
+        const off = <usize>j << 2;
+        block4x4(kc, PACK, KC * 4, 4, bp + off, bRow, ci + off, cRow, acc, 0, false);
+      }
+      tailColumns(4, n, j, kc, PACK, KC * 4, 4, bp, bRow, ci, cRow, acc, 0, false);
+    }
+  }
+  if (m4 < m) gemmCore(m - m4, n, k, a + (<usize>m4 << 2), 1, acs, b, ldb, c + <usize>m4 * cRow, ldc, accumulate, 0, false);
 }
 
 // C[m×n] = A·B + bias (broadcast over rows), then max(·, 0) when relu: a dense layer's forward in one pass.
@@ -181,9 +237,31 @@ function gemmCore(m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32, b: usize
 }
 
 // db[n] (= or +=) Σ_i dZ[i, :] — the bias gradient is the column sum of the upstream gradient.
+// Strips of 32 columns keep eight independent f32x4 sums in flight (one sum chain would be add-latency bound).
 export function colsum(src: usize, ld: i32, m: i32, n: i32, dst: usize, accumulate: bool): void {
   const row = <usize>ld << 2;
   let j = 0;
+  for (; j + 32 <= n; j += 32) {
+    const d = dst + (<usize>j << 2);
+    let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
+    let s4 = f32x4.splat(0), s5 = f32x4.splat(0), s6 = f32x4.splat(0), s7 = f32x4.splat(0);
+    let p = src + (<usize>j << 2);
+    for (let i = 0; i < m; i++) {
+      s0 = f32x4.add(s0, v128.load(p)); s1 = f32x4.add(s1, v128.load(p, 16));
+      s2 = f32x4.add(s2, v128.load(p, 32)); s3 = f32x4.add(s3, v128.load(p, 48));
+      s4 = f32x4.add(s4, v128.load(p, 64)); s5 = f32x4.add(s5, v128.load(p, 80));
+      s6 = f32x4.add(s6, v128.load(p, 96)); s7 = f32x4.add(s7, v128.load(p, 112));
+      p += row;
+    }
+    if (accumulate) {
+      s0 = f32x4.add(s0, v128.load(d)); s1 = f32x4.add(s1, v128.load(d, 16));
+      s2 = f32x4.add(s2, v128.load(d, 32)); s3 = f32x4.add(s3, v128.load(d, 48));
+      s4 = f32x4.add(s4, v128.load(d, 64)); s5 = f32x4.add(s5, v128.load(d, 80));
+      s6 = f32x4.add(s6, v128.load(d, 96)); s7 = f32x4.add(s7, v128.load(d, 112));
+    }
+    v128.store(d, s0); v128.store(d, s1, 16); v128.store(d, s2, 32); v128.store(d, s3, 48);
+    v128.store(d, s4, 64); v128.store(d, s5, 80); v128.store(d, s6, 96); v128.store(d, s7, 112);
+  }
   for (; j + 4 <= n; j += 4) {
     const off = <usize>j << 2;
     let s = accumulate ? v128.load(dst + off) : f32x4.splat(0);

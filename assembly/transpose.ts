@@ -2,7 +2,8 @@
 // blocked GEMM. 4×4 tiles are transposed in registers (four loads, eight shuffles, four stores), walked in
 // 16×16 groups so source and destination lines stay in L1; the edges (rows or cols % 4) go element by element.
 
-@inline function tile4x4(src: usize, srcRow: usize, dst: usize, dstRow: usize): void {
+// dst rows 0…3 (stride dstRow bytes) = columns 0…3 of src rows 0…3 (stride srcRow bytes).
+@inline export function tile4x4(src: usize, srcRow: usize, dst: usize, dstRow: usize): void {
   const r0 = v128.load(src), r1 = v128.load(src + srcRow);
   const r2 = v128.load(src + 2 * srcRow), r3 = v128.load(src + 3 * srcRow);
   const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);

@@ -8,10 +8,12 @@ let engine: Engine;
 beforeAll(async () => { engine = await loadEngine(); });
 
 // [m, n, k] of C[m×n] = A[m×k]·B[k×n]. Covers the 4×8 / 4×4 blocks and dot-product tails, the one-row
-// blocks (1×32, 1×8, 1×4: m % 4 rows and batch 1), and n = 1 with A transposed (computed as a row).
+// blocks (1×32, 1×8, 1×4: m % 4 rows and batch 1), n = 1 with A transposed (computed as a row), and the
+// packed-panel dW path (A = Xᵀ) with its chunks over the batch. In the dW test below the batch is m.
 const SHAPES: [number, number, number][] = [
   [1, 1, 1], [1, 8, 3], [3, 5, 7], [4, 8, 4], [13, 17, 9], [7, 1, 300], [33, 20, 31], [64, 64, 64], [5, 12, 1],
   [1, 256, 3], [1, 64, 64], [3, 67, 33], [6, 45, 2], [2, 1, 9], [9, 1, 33], [1, 97, 1], [17, 36, 64],
+  [601, 12, 5], [1030, 9, 8], // dW with a batch above the packing chunk (512) and a ragged last chunk
 ];
 
 /** Copies a dense [rows × cols] matrix into engine memory with row stride ld; returns its byte offset. */
@@ -89,7 +91,7 @@ describe('gemm: the three forms of a dense layer', () => {
   });
 
   it('colsum gives the bias gradient Σ_rows dZ, with stride and accumulate', () => {
-    for (const [m, n] of [[1, 1], [7, 13], [256, 3]]) {
+    for (const [m, n] of [[1, 1], [7, 13], [256, 3], [3, 32], [5, 70], [256, 64]]) {
       const dz = randomArray(m * n, `cs${m}${n}`);
       const ld = n + 2;
       const p = put(dz, m, n, ld), out = put(randomArray(n, 'start'), 1, n);
