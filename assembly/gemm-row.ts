@@ -1,9 +1,12 @@
-// One-row GEMM blocks: c[1×w] (= or +=) Σ_p A(0, p) · B[p, 0:w], for w = 32, 8, 4.
-// They compute the rows left over by the 4-row blocks of gemm.ts — in particular batch 1, a single
-// observation through the policy. a points at A(0, 0) and steps by aCol bytes; B rows step by bRow bytes.
-// With one row there is one broadcast per p for all w columns, so the add latency (not the FP pipes) is the
-// limit: 1×32 keeps eight independent f32x4 accumulators in flight.
-// Epilogue (as in gemm.ts): + bias[j…] when bias ≠ 0, then max(·, 0) when relu.
+// One row of C at a time: c[0:n4] (= or +=) Σ_p A(0, p) · B[p, 0:n4] (+ bias, relu), n4 = n rounded down to 4.
+// It computes the rows left over by the 4-row blocks of gemm.ts — in particular batch 1, a single observation
+// through the policy. a points at A(0, 0) and steps by aCol bytes; B rows step by bRow bytes.
+//
+// With one row there is one broadcast per p, so a register-blocked 1×32 strip needs 8 accumulators + 8 B
+// vectors + the broadcast: V8 hoists the eight loads, runs out of xmm registers and keeps an accumulator on
+// the stack (a store-to-load chain every step: ~24 GFLOP/s). Instead a row of running sums in memory is the accumulator:
+// four rows of B at a time are folded into it, s[j] += a_p·B[p, j] + a_p+1·B[p+1, j] + a_p+2·… + a_p+3·…,
+// streaming B row-major (four sequential streams) with the row in L1: 8 FP ops per vector loaded and stored.
 
 // v + bias[0:4] (bias ≠ 0), then max(·, 0) (relu). f32x4.max propagates NaN.
 @inline export function epilogue(v: v128, bias: usize, relu: bool, off: usize = 0): v128 {
@@ -16,49 +19,40 @@
   return f32x4.add(acc, f32x4.mul(a, b));
 }
 
-@inline export function block1x32(k: i32, a: usize, aCol: usize, b: usize, bRow: usize, c: usize, accumulate: bool, bias: usize, relu: bool): void {
-  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
-  let c4 = f32x4.splat(0), c5 = f32x4.splat(0), c6 = f32x4.splat(0), c7 = f32x4.splat(0);
-  let pa = a, pb = b;
-  for (let p = 0; p < k; p++) {
-    const av = v128.load32_splat(pa);
-    c0 = mad(c0, av, v128.load(pb)); c1 = mad(c1, av, v128.load(pb, 16));
-    c2 = mad(c2, av, v128.load(pb, 32)); c3 = mad(c3, av, v128.load(pb, 48));
-    c4 = mad(c4, av, v128.load(pb, 64)); c5 = mad(c5, av, v128.load(pb, 80));
-    c6 = mad(c6, av, v128.load(pb, 96)); c7 = mad(c7, av, v128.load(pb, 112));
-    pa += aCol; pb += bRow;
-  }
-  if (accumulate) {
-    c0 = f32x4.add(c0, v128.load(c)); c1 = f32x4.add(c1, v128.load(c, 16));
-    c2 = f32x4.add(c2, v128.load(c, 32)); c3 = f32x4.add(c3, v128.load(c, 48));
-    c4 = f32x4.add(c4, v128.load(c, 64)); c5 = f32x4.add(c5, v128.load(c, 80));
-    c6 = f32x4.add(c6, v128.load(c, 96)); c7 = f32x4.add(c7, v128.load(c, 112));
-  }
-  v128.store(c, epilogue(c0, bias, relu)); v128.store(c, epilogue(c1, bias, relu, 16), 16);
-  v128.store(c, epilogue(c2, bias, relu, 32), 32); v128.store(c, epilogue(c3, bias, relu, 48), 48);
-  v128.store(c, epilogue(c4, bias, relu, 64), 64); v128.store(c, epilogue(c5, bias, relu, 80), 80);
-  v128.store(c, epilogue(c6, bias, relu, 96), 96); v128.store(c, epilogue(c7, bias, relu, 112), 112);
-}
+// The running sums live in ROW (static, NC floats per column chunk) so that c is written once, in the same
+// order of operations as the 4-row blocks: Σ_p in order from 0, then + c (accumulate), + bias, relu —
+// a row gives bit-identical results whichever path computes it.
+const NC = 512;
+const ROW = memory.data(NC * 4, 16);
 
-@inline export function block1x8(k: i32, a: usize, aCol: usize, b: usize, bRow: usize, c: usize, accumulate: bool, bias: usize, relu: bool): void {
-  let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
-  let pa = a, pb = b;
-  for (let p = 0; p < k; p++) {
-    const av = v128.load32_splat(pa);
-    c0 = mad(c0, av, v128.load(pb)); c1 = mad(c1, av, v128.load(pb, 16));
-    pa += aCol; pb += bRow;
+export function rowTimesMatrix(k: i32, a: usize, aCol: usize, b: usize, bRow: usize, c: usize, n4: i32,
+                               accumulate: bool, bias: usize, relu: bool): void {
+  for (let j0 = 0; j0 < n4; j0 += NC) {
+    const bytes = <usize>min(NC, n4 - j0) << 2, first = <usize>j0 << 2;
+    memory.fill(ROW, 0, bytes);
+    let p = 0, pa = a, pb = b + first;
+    for (; p + 4 <= k; p += 4) {
+      const a0 = v128.load32_splat(pa), a1 = v128.load32_splat(pa + aCol);
+      const a2 = v128.load32_splat(pa + 2 * aCol), a3 = v128.load32_splat(pa + 3 * aCol);
+      const b1 = pb + bRow, b2 = pb + 2 * bRow, b3 = pb + 3 * bRow;
+      for (let off: usize = 0; off < bytes; off += 16) {
+        let v = mad(v128.load(ROW + off), a0, v128.load(pb + off));
+        v = mad(v, a1, v128.load(b1 + off));
+        v = mad(v, a2, v128.load(b2 + off));
+        v128.store(ROW + off, mad(v, a3, v128.load(b3 + off)));
+      }
+      pa += 4 * aCol; pb += 4 * bRow;
+    }
+    for (; p < k; p++) {
+      const a0 = v128.load32_splat(pa);
+      for (let off: usize = 0; off < bytes; off += 16) v128.store(ROW + off, mad(v128.load(ROW + off), a0, v128.load(pb + off)));
+      pa += aCol; pb += bRow;
+    }
+    const cj = c + first, bj = bias != 0 ? bias + first : 0;
+    for (let off: usize = 0; off < bytes; off += 16) {
+      let v = v128.load(ROW + off);
+      if (accumulate) v = f32x4.add(v, v128.load(cj + off));
+      v128.store(cj + off, epilogue(v, bj, relu, off));
+    }
   }
-  if (accumulate) { c0 = f32x4.add(c0, v128.load(c)); c1 = f32x4.add(c1, v128.load(c, 16)); }
-  v128.store(c, epilogue(c0, bias, relu)); v128.store(c, epilogue(c1, bias, relu, 16), 16);
-}
-
-@inline export function block1x4(k: i32, a: usize, aCol: usize, b: usize, bRow: usize, c: usize, accumulate: bool, bias: usize, relu: bool): void {
-  let c0 = f32x4.splat(0);
-  let pa = a, pb = b;
-  for (let p = 0; p < k; p++) {
-    c0 = mad(c0, v128.load32_splat(pa), v128.load(pb));
-    pa += aCol; pb += bRow;
-  }
-  if (accumulate) c0 = f32x4.add(c0, v128.load(c));
-  v128.store(c, epilogue(c0, bias, relu));
 }

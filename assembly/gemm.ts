@@ -10,13 +10,13 @@
 // Register blocking: 4 rows × 8 columns of C live in eight f32x4 accumulators; each step over p loads
 // two vectors of B and four scalars of A with v128.load32_splat (a broadcast load, no shuffle uop), then
 // 8 mul + 8 add: the FP pipes, not the loads, set the pace. Rows left over (m % 4, and batch 1) go through
-// 1×32 / 1×8 / 1×4 blocks, columns left over through 4×4 blocks and dot products, so any m, n, k ≥ 0 works.
+// rowTimesMatrix (gemm-row.ts), columns left over through 4×4 blocks and dot products, so any m, n, k ≥ 0 works.
 // A product with one output column and A read along its rows (C[m×1] = Xᵀ·dz, the gradient of a layer with
-// one output) is computed as its transpose Cᵀ[1×m] = dzᵀ·X on the 1-row blocks. No allocation, no bounds checks.
+// one output) is computed as its transpose Cᵀ[1×m] = dzᵀ·X by rowTimesMatrix. No allocation, no bounds checks.
 //
 // gemmBiasRelu fuses a dense layer's forward epilogue into the blocks: C = max?(A·B + bias[n], 0) is applied
 // to the accumulators before the single store, so the output is written once instead of twice.
-import { block1x32, block1x8, block1x4, epilogue } from './gemm-row';
+import { rowTimesMatrix, epilogue } from './gemm-row';
 import { tile4x4 } from './transpose';
 
 @inline function mad(acc: v128, a: v128, b: v128): v128 {
@@ -131,7 +131,7 @@ export function gemm(m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32,
                      b: usize, ldb: i32, c: usize, ldc: i32, accumulate: bool): void {
   if (n == 1 && ars == 1 && ldc == 1 && m > 1) {
     // C[m×1] = A·b with A(i, p) = a[i + p·acs]: as a row, Cᵀ[1×m] = bᵀ[1×k] · Aᵀ where Aᵀ is row-major
-    // [k × m] with row stride acs — the 1-row blocks, vectorised along m instead of a strided dot per row.
+    // [k × m] with row stride acs — rowTimesMatrix, vectorised along m instead of a strided dot per row.
     gemmCore(1, m, k, b, 0, ldb, a, acs, c, m, accumulate, 0, false);
     return;
   }
@@ -219,19 +219,8 @@ function gemmCore(m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32, b: usize
   }
   for (; i < m; i++) {
     const ai = a + <usize>i * aRow, ci = c + <usize>i * cRow;
-    let j = 0;
-    for (; j + 32 <= n; j += 32) {
-      const off = <usize>j << 2;
-      block1x32(k, ai, aCol, b + off, bRow, ci + off, accumulate, bias != 0 ? bias + off : 0, relu);
-    }
-    for (; j + 8 <= n; j += 8) {
-      const off = <usize>j << 2;
-      block1x8(k, ai, aCol, b + off, bRow, ci + off, accumulate, bias != 0 ? bias + off : 0, relu);
-    }
-    for (; j + 4 <= n; j += 4) {
-      const off = <usize>j << 2;
-      block1x4(k, ai, aCol, b + off, bRow, ci + off, accumulate, bias != 0 ? bias + off : 0, relu);
-    }
+    const j = n & ~3;
+    rowTimesMatrix(k, ai, aCol, b, bRow, ci, j, accumulate, bias, relu);
     tailColumns(1, n, j, k, ai, aRow, aCol, b, bRow, ci, cRow, accumulate, bias, relu);
   }
 }

@@ -14,6 +14,7 @@ const SHAPES: [number, number, number][] = [
   [1, 1, 1], [1, 8, 3], [3, 5, 7], [4, 8, 4], [13, 17, 9], [7, 1, 300], [33, 20, 31], [64, 64, 64], [5, 12, 1],
   [1, 256, 3], [1, 64, 64], [3, 67, 33], [6, 45, 2], [2, 1, 9], [9, 1, 33], [1, 97, 1], [17, 36, 64],
   [601, 12, 5], [1030, 9, 8], // dW with a batch above the packing chunk (512) and a ragged last chunk
+  [1, 1030, 7], [2, 517, 6], // one-row path with more columns than its row buffer (512)
 ];
 
 /** Copies a dense [rows × cols] matrix into engine memory with row stride ld; returns its byte offset. */
@@ -80,6 +81,27 @@ describe('gemm: the three forms of a dense layer', () => {
       expect(relError(get(pdx, m, k), matmul64(dz, transpose64(w, k, n), m, n, k))).toBeLessThan(1e-5);
     });
   }
+
+  it('a row gives bit-identical results in a 4-row block and on the one-row path (batch 1 = batch N)', () => {
+    for (const [n, k] of [[64, 3], [256, 64], [37, 300], [600, 9]]) {
+      const m = 5;
+      const row = randomArray(k, `row${n}${k}`), w = randomArray(k * n, `roww${n}${k}`), b = randomArray(n, `rowb${n}${k}`);
+      const x = new Float32Array(m * k);
+      for (let i = 0; i < m; i++) x.set(row, i * k); // rows 0–3: the 4-row block; row 4: the one-row path
+      const px = put(x, m, k), pw = put(w, k, n), pb = put(b, 1, n), py = put(new Float32Array(8 * n), 8, n); // room for 4 rows at row 4
+      const wasm = engine.runtime.wasm;
+      wasm.gemmBiasRelu(m, n, k, px, k, 1, pw, n, py, n, pb, 1);
+      let y = get(py, m, n);
+      expect(y.subarray(4 * n, 5 * n)).toEqual(y.subarray(0, n));
+      wasm.gemm(m, n, k, px, k, 1, pw, n, py, n, 1); // accumulate
+      y = get(py, m, n);
+      expect(y.subarray(4 * n, 5 * n)).toEqual(y.subarray(0, n));
+      wasm.gemmBiasRelu(1, n, k, px, k, 1, pw, n, py, n, pb, 0); // batch 1 alone
+      wasm.gemmBiasRelu(4, n, k, px, k, 1, pw, n, py + 4 * n * 4, n, pb, 0);
+      y = get(py, m, n);
+      expect(y.subarray(0, n)).toEqual(y.subarray(4 * n, 5 * n));
+    }
+  });
 
   it('transpose: 4×4 register tiles and element edges, for every shape class', () => {
     for (const [rows, cols] of [[1, 1], [1, 7], [7, 1], [4, 4], [5, 3], [16, 16], [17, 33], [33, 17], [64, 20], [3, 256]]) {
