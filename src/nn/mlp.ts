@@ -91,13 +91,15 @@ export class Mlp {
   /** y = f(… f(x·W₀ + b₀) …), row-major [batch × out]. `joinInput` [batch × join.size] when the net has a join.
    *  The returned array is a view into engine memory, overwritten by the next forward: copy it to keep it. */
   forward(x: ArrayLike<number>, batch: number, joinInput?: ArrayLike<number>): Float32Array {
-    checkPositiveInt(batch, 'batch');
-    checkLength(x, batch * this.inputSize, 'forward input x', `batch ${batch} × input size ${this.inputSize}`);
-    checkFinite(x, 'forward input x', this.inputSize);
+    // Validation is complete but cheap: the messages are only built when a check fails (hot path: no
+    // allocation), and finiteness is one pass (allFinite) that falls back to checkFinite to name the entry.
+    if (!(Number.isInteger(batch) && batch > 0)) checkPositiveInt(batch, 'batch');
+    if (x?.length !== batch * this.inputSize) checkLength(x, batch * this.inputSize, 'forward input x', `batch ${batch} × input size ${this.inputSize}`);
+    if (!allFinite(x)) checkFinite(x, 'forward input x', this.inputSize);
     if (this.join) {
       if (joinInput === undefined) fail(`this net takes a second input at layer ${this.join.layer}: pass forward(x, batch, joinInput)`);
-      checkLength(joinInput, batch * this.join.size, 'forward joinInput', `batch ${batch} × join size ${this.join.size}`);
-      checkFinite(joinInput, 'forward joinInput', this.join.size);
+      if (joinInput?.length !== batch * this.join.size) checkLength(joinInput, batch * this.join.size, 'forward joinInput', `batch ${batch} × join size ${this.join.size}`);
+      if (!allFinite(joinInput)) checkFinite(joinInput, 'forward joinInput', this.join.size);
     } else if (joinInput !== undefined) {
       fail('forward got a joinInput but this net has no join (create it with { join: { layer, size } })');
     }
@@ -118,8 +120,8 @@ export class Mlp {
   backward(dy: ArrayLike<number>, opts: BackwardOptions = {}): Float32Array {
     const batch = this.lastBatch;
     if (batch === 0) fail('backward() needs a forward() first: it differentiates the last forward pass');
-    checkLength(dy, batch * this.outputSize, 'backward dy', `batch ${batch} × output size ${this.outputSize}`);
-    checkFinite(dy, 'backward dy', this.outputSize);
+    if (dy?.length !== batch * this.outputSize) checkLength(dy, batch * this.outputSize, 'backward dy', `batch ${batch} × output size ${this.outputSize}`);
+    if (!allFinite(dy)) checkFinite(dy, 'backward dy', this.outputSize);
     const paramGrads = opts.paramGrads ?? true;
     const inputGrad = opts.inputGrad ?? true;
     const accumulate = opts.accumulate ?? false;
@@ -158,7 +160,11 @@ export class Mlp {
 
   /** Same sizes, activations and join: parameters can be copied between the two nets. */
   sameShape(other: Mlp): boolean {
-    return other.paramCount === this.paramCount && JSON.stringify(other.layers) === JSON.stringify(this.layers);
+    if (other.paramCount !== this.paramCount || other.layers.length !== this.layers.length) return false;
+    return this.layers.every((l, i) => {
+      const o = other.layers[i];
+      return o.in === l.in && o.out === l.out && o.act === l.act && o.wOffset === l.wOffset && o.bOffset === l.bOffset;
+    });
   }
 
   private ensureCapacity(batch: number): void {
@@ -216,11 +222,18 @@ export class Mlp {
 
 /** Copies rows of width `cols` from a dense source into engine memory rows of stride `ld`, from word `dst`. */
 function writeRows(f32: Float32Array, dst: number, ld: number, src: ArrayLike<number>, cols: number, rows: number): void {
-  if (ld === cols && src instanceof Float32Array) { f32.set(src.subarray(0, rows * cols), dst); return; }
+  if (ld === cols && src instanceof Float32Array) { f32.set(src.length === rows * cols ? src : src.subarray(0, rows * cols), dst); return; }
   for (let i = 0; i < rows; i++) {
     const d = dst + i * ld, s = i * cols;
     for (let j = 0; j < cols; j++) f32[d + j] = src[s + j];
   }
+}
+
+/** True when every entry is a finite number (NaN, ±Infinity and non-numbers fail): the fast path of the
+ *  input checks; checkFinite then names the offending entry. */
+function allFinite(a: ArrayLike<number>): boolean {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
+  return true;
 }
 
 function readRows(f32: Float32Array, src: number, ld: number, dst: Float32Array, cols: number, rows: number): void {
