@@ -52,23 +52,43 @@ export function tanhRows(y: usize, ld: i32, m: i32, n: i32): void {
 
 export function activationBackward(dh: usize, lddh: i32, h: usize, ldh: i32, m: i32, n: i32, act: i32): void {
   if (act == ACT_IDENTITY) return;
+  if (lddh == n && ldh == n) { // dense blocks: one flat pass
+    if (act == ACT_RELU) reluBackwardRow(dh, h, m * n); else tanhBackwardRow(dh, h, m * n);
+    return;
+  }
   const rowD = <usize>lddh << 2, rowH = <usize>ldh << 2;
-  const zero = f32x4.splat(0), one = f32x4.splat(1);
   for (let i = 0; i < m; i++) {
     const di = dh + <usize>i * rowD, hi = h + <usize>i * rowH;
-    let j = 0;
-    for (; j + 4 <= n; j += 4) {
-      const off = <usize>j << 2;
-      const hv = v128.load(hi + off), dv = v128.load(di + off);
-      const r = act == ACT_RELU
-        ? v128.and(dv, f32x4.gt(hv, zero))
-        : f32x4.mul(dv, f32x4.sub(one, f32x4.mul(hv, hv)));
-      v128.store(di + off, r);
-    }
-    for (; j < n; j++) {
-      const off = <usize>j << 2;
-      const hv = load<f32>(hi + off), dv = load<f32>(di + off);
-      store<f32>(di + off, act == ACT_RELU ? (hv > 0 ? dv : 0) : dv * (1 - hv * hv));
-    }
+    if (act == ACT_RELU) reluBackwardRow(di, hi, n); else tanhBackwardRow(di, hi, n);
+  }
+}
+
+// d ← d ⊙ [h > 0] over n contiguous elements (relu′ through the output; NaN in d stays NaN where h > 0).
+@inline function reluBackwardRow(d: usize, h: usize, n: i32): void {
+  const zero = f32x4.splat(0);
+  let j = 0;
+  for (; j + 4 <= n; j += 4) {
+    const off = <usize>j << 2;
+    v128.store(d + off, v128.and(v128.load(d + off), f32x4.gt(v128.load(h + off), zero)));
+  }
+  for (; j < n; j++) {
+    const off = <usize>j << 2;
+    store<f32>(d + off, load<f32>(h + off) > 0 ? load<f32>(d + off) : 0);
+  }
+}
+
+// d ← d ⊙ (1 − h²) over n contiguous elements (tanh′ through the output).
+@inline function tanhBackwardRow(d: usize, h: usize, n: i32): void {
+  const one = f32x4.splat(1);
+  let j = 0;
+  for (; j + 4 <= n; j += 4) {
+    const off = <usize>j << 2;
+    const hv = v128.load(h + off);
+    v128.store(d + off, f32x4.mul(v128.load(d + off), f32x4.sub(one, f32x4.mul(hv, hv))));
+  }
+  for (; j < n; j++) {
+    const off = <usize>j << 2;
+    const hv = load<f32>(h + off);
+    store<f32>(d + off, load<f32>(d + off) * (1 - hv * hv));
   }
 }

@@ -4,15 +4,18 @@
 //   g ← g + wd·p
 //   m ← β1·m + (1−β1)·g          v ← β2·v + (1−β2)·g²
 //   p ← p − (lr / bc1) · m / (√v / √bc2 + eps)      bc1 = 1 − β1ᵗ, bc2 = 1 − β2ᵗ (computed by the caller)
+// f32x4 lanes and the scalar tail evaluate the same expression, so every element is updated identically.
 export function adamStep(p: usize, g: usize, m: usize, v: usize, n: i32,
                          lr: f32, beta1: f32, beta2: f32, eps: f32, weightDecay: f32,
                          biasCorrection1: f32, biasCorrection2: f32): void {
+  // √v/√bc2 is computed as √v·(1/√bc2): one division per element instead of two (f32x4.div and sqrt, not
+  // the mul/add, set this loop's pace); the reciprocal is exact to float32 rounding.
   const stepSize = lr / biasCorrection1;
-  const sqrtBc2: f32 = Mathf.sqrt(biasCorrection2);
+  const invSqrtBc2 = <f32>(1.0 / Math.sqrt(<f64>biasCorrection2));
   const b1 = f32x4.splat(beta1), b2 = f32x4.splat(beta2);
   const ob1 = f32x4.splat(1 - beta1), ob2 = f32x4.splat(1 - beta2);
   const wd = f32x4.splat(weightDecay), e = f32x4.splat(eps);
-  const ss = f32x4.splat(stepSize), sb = f32x4.splat(sqrtBc2);
+  const ss = f32x4.splat(stepSize), rs = f32x4.splat(invSqrtBc2);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const off = <usize>i << 2;
@@ -20,7 +23,7 @@ export function adamStep(p: usize, g: usize, m: usize, v: usize, n: i32,
     const gv = f32x4.add(v128.load(g + off), f32x4.mul(wd, pv));
     const mv = f32x4.add(f32x4.mul(b1, v128.load(m + off)), f32x4.mul(ob1, gv));
     const vv = f32x4.add(f32x4.mul(b2, v128.load(v + off)), f32x4.mul(ob2, f32x4.mul(gv, gv)));
-    const denom = f32x4.add(f32x4.div(f32x4.sqrt(vv), sb), e);
+    const denom = f32x4.add(f32x4.mul(f32x4.sqrt(vv), rs), e);
     v128.store(m + off, mv);
     v128.store(v + off, vv);
     v128.store(p + off, f32x4.sub(pv, f32x4.mul(ss, f32x4.div(mv, denom))));
@@ -30,10 +33,10 @@ export function adamStep(p: usize, g: usize, m: usize, v: usize, n: i32,
     const pv = load<f32>(p + off);
     const gv = load<f32>(g + off) + weightDecay * pv;
     const mv = beta1 * load<f32>(m + off) + (1 - beta1) * gv;
-    const vv = beta2 * load<f32>(v + off) + (1 - beta2) * gv * gv;
+    const vv = beta2 * load<f32>(v + off) + (1 - beta2) * (gv * gv);
     store<f32>(m + off, mv);
     store<f32>(v + off, vv);
-    store<f32>(p + off, pv - stepSize * (mv / (Mathf.sqrt(vv) / sqrtBc2 + eps)));
+    store<f32>(p + off, pv - stepSize * (mv / (Mathf.sqrt(vv) * invSqrtBc2 + eps)));
   }
 }
 

@@ -138,6 +138,18 @@ describe('bias + activation kernels', () => {
     expect(y.subarray(n, 2 * n).every(Number.isFinite)).toBe(true);
   });
 
+  it('activationBackward on dense blocks (the flat pass): relu and tanh, odd sizes', () => {
+    for (const [m, n] of [[1, 1], [3, 7], [256, 64], [5, 13]]) {
+      for (const code of [1, 2]) {
+        const h = randomArray(m * n, `dh-h${m}${n}${code}`, -1, 1), d = randomArray(m * n, `dh-d${m}${n}${code}`);
+        const ph = put(h, m, n), pd = put(d, m, n);
+        engine.runtime.wasm.activationBackward(pd, n, ph, n, m, n, code);
+        const want = Float64Array.from(d, (v, i) => v * (code === 1 ? (h[i] > 0 ? 1 : 0) : 1 - h[i] * h[i]));
+        expect(relError(get(pd, m, n), want)).toBeLessThan(1e-6);
+      }
+    }
+  });
+
   it('tanhRows applies tanh in place on a strided block', () => {
     const m = 4, n = 3, ld = 5;
     const z = randomArray(m * n, 'tanh-rows', -3, 3);
