@@ -8,11 +8,22 @@
 // four rows of B at a time are folded into it, s[j] += a_p·B[p, j] + a_p+1·B[p+1, j] + a_p+2·… + a_p+3·…,
 // streaming B row-major (four sequential streams) with the row in L1: 8 FP ops per vector loaded and stored.
 
-// v + bias[0:4] (bias ≠ 0), then max(·, 0) (relu). f32x4.max propagates NaN.
-@inline export function epilogue(v: v128, bias: usize, relu: bool, off: usize = 0): v128 {
+// The GEMM epilogue on one f32x4 of C: + bias[0:4] (bias ≠ 0), then max(·, 0) (relu; f32x4.max propagates
+// NaN), then ⊙ f′(h[0:4]) (h ≠ 0: the activation derivative of the layer below, through its output h).
+@inline export function epilogue(v: v128, bias: usize, relu: bool, off: usize = 0, h: usize = 0, hAct: i32 = 0): v128 {
   if (bias != 0) v = f32x4.add(v, v128.load(bias + off));
   if (relu) v = f32x4.max(v, f32x4.splat(0));
+  if (h != 0) v = derivative(v, v128.load(h + off), hAct);
   return v;
+}
+
+// d ⊙ f′ with f′ written through the output h: relu [h > 0] (ACT_RELU = 1), tanh 1 − h² (ACT_TANH = 2).
+@inline export function derivative(d: v128, h: v128, hAct: i32): v128 {
+  return hAct == 1 ? v128.and(d, f32x4.gt(h, f32x4.splat(0))) : f32x4.mul(d, f32x4.sub(f32x4.splat(1), f32x4.mul(h, h)));
+}
+
+@inline export function derivativeScalar(d: f32, h: f32, hAct: i32): f32 {
+  return hAct == 1 ? (h > 0 ? d : 0) : d * (1 - h * h);
 }
 
 @inline function mad(acc: v128, a: v128, b: v128): v128 {
@@ -26,7 +37,7 @@ const NC = 512;
 const ROW = memory.data(NC * 4, 16);
 
 export function rowTimesMatrix(k: i32, a: usize, aCol: usize, b: usize, bRow: usize, c: usize, n4: i32,
-                               accumulate: bool, bias: usize, relu: bool): void {
+                               accumulate: bool, bias: usize, relu: bool, h: usize, hAct: i32): void {
   for (let j0 = 0; j0 < n4; j0 += NC) {
     const bytes = <usize>min(NC, n4 - j0) << 2, first = <usize>j0 << 2;
     memory.fill(ROW, 0, bytes);
@@ -48,11 +59,11 @@ export function rowTimesMatrix(k: i32, a: usize, aCol: usize, b: usize, bRow: us
       for (let off: usize = 0; off < bytes; off += 16) v128.store(ROW + off, mad(v128.load(ROW + off), a0, v128.load(pb + off)));
       pa += aCol; pb += bRow;
     }
-    const cj = c + first, bj = bias != 0 ? bias + first : 0;
+    const cj = c + first, bj = bias != 0 ? bias + first : 0, hj = h != 0 ? h + first : 0;
     for (let off: usize = 0; off < bytes; off += 16) {
       let v = v128.load(ROW + off);
       if (accumulate) v = f32x4.add(v, v128.load(cj + off));
-      v128.store(cj + off, epilogue(v, bj, relu, off));
+      v128.store(cj + off, epilogue(v, bj, relu, off, hj, hAct));
     }
   }
 }

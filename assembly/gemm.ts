@@ -16,7 +16,7 @@
 //
 // gemmBiasRelu fuses a dense layer's forward epilogue into the blocks: C = max?(A·B + bias[n], 0) is applied
 // to the accumulators before the single store, so the output is written once instead of twice.
-import { rowTimesMatrix, epilogue } from './gemm-row';
+import { rowTimesMatrix, epilogue, derivative, derivativeScalar } from './gemm-row';
 import { tile4x4 } from './transpose';
 
 @inline function mad(acc: v128, a: v128, b: v128): v128 {
@@ -24,7 +24,7 @@ import { tile4x4 } from './transpose';
 }
 
 @inline function block4x8(k: i32, a: usize, aRow: usize, aCol: usize, b: usize, bRow: usize,
-                          c: usize, cRow: usize, accumulate: bool, bias: usize, relu: bool): void {
+                          c: usize, cRow: usize, accumulate: bool, bias: usize, relu: bool, h: usize, hAct: i32): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
   const a1 = a + aRow, a2 = a + 2 * aRow, a3 = a + 3 * aRow;
@@ -58,6 +58,13 @@ import { tile4x4 } from './transpose';
     c00 = f32x4.max(c00, z); c01 = f32x4.max(c01, z); c10 = f32x4.max(c10, z); c11 = f32x4.max(c11, z);
     c20 = f32x4.max(c20, z); c21 = f32x4.max(c21, z); c30 = f32x4.max(c30, z); c31 = f32x4.max(c31, z);
   }
+  if (h != 0) { // h has C's strides
+    const h1 = h + cRow, h2 = h + 2 * cRow, h3 = h + 3 * cRow;
+    c00 = derivative(c00, v128.load(h), hAct); c01 = derivative(c01, v128.load(h, 16), hAct);
+    c10 = derivative(c10, v128.load(h1), hAct); c11 = derivative(c11, v128.load(h1, 16), hAct);
+    c20 = derivative(c20, v128.load(h2), hAct); c21 = derivative(c21, v128.load(h2, 16), hAct);
+    c30 = derivative(c30, v128.load(h3), hAct); c31 = derivative(c31, v128.load(h3, 16), hAct);
+  }
   v128.store(c, c00); v128.store(c, c01, 16);
   v128.store(r1, c10); v128.store(r1, c11, 16);
   v128.store(r2, c20); v128.store(r2, c21, 16);
@@ -65,7 +72,7 @@ import { tile4x4 } from './transpose';
 }
 
 @inline function block4x4(k: i32, a: usize, aRow: usize, aCol: usize, b: usize, bRow: usize,
-                          c: usize, cRow: usize, accumulate: bool, bias: usize, relu: bool): void {
+                          c: usize, cRow: usize, accumulate: bool, bias: usize, relu: bool, h: usize, hAct: i32): void {
   let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
   const a1 = a + aRow, a2 = a + 2 * aRow, a3 = a + 3 * aRow;
   let pa: usize = 0, pb = b;
@@ -82,8 +89,9 @@ import { tile4x4 } from './transpose';
     c0 = f32x4.add(c0, v128.load(c)); c1 = f32x4.add(c1, v128.load(r1));
     c2 = f32x4.add(c2, v128.load(r2)); c3 = f32x4.add(c3, v128.load(r3));
   }
-  v128.store(c, epilogue(c0, bias, relu)); v128.store(r1, epilogue(c1, bias, relu));
-  v128.store(r2, epilogue(c2, bias, relu)); v128.store(r3, epilogue(c3, bias, relu));
+  const h1 = h != 0 ? h + cRow : 0, h2 = h != 0 ? h + 2 * cRow : 0, h3 = h != 0 ? h + 3 * cRow : 0;
+  v128.store(c, epilogue(c0, bias, relu, 0, h, hAct)); v128.store(r1, epilogue(c1, bias, relu, 0, h1, hAct));
+  v128.store(r2, epilogue(c2, bias, relu, 0, h2, hAct)); v128.store(r3, epilogue(c3, bias, relu, 0, h3, hAct));
 }
 
 // One element of C: a dot product along p. Used for the last n % 4 columns.
@@ -113,16 +121,19 @@ import { tile4x4 } from './transpose';
 
 // The last n % 4 columns of `rows` rows by dot products, with the same epilogue as the blocks.
 // Mathf.max propagates NaN like f32x4.max, so a diverged value reaches the output either way.
-@inline function tailColumns(rows: i32, n: i32, j: i32, k: i32, a: usize, aRow: usize, aCol: usize,
-                             b: usize, bRow: usize, c: usize, cRow: usize, accumulate: bool, bias: usize, relu: bool): void {
+@inline function tailColumns(rows: i32, n: i32, j: i32, k: i32, a: usize, aRow: usize, aCol: usize, b: usize, bRow: usize,
+                             c: usize, cRow: usize, accumulate: bool, bias: usize, relu: bool, h: usize, hAct: i32): void {
   for (; j < n; j++) {
     const bj = b + (<usize>j << 2);
     const bj0: f32 = bias != 0 ? load<f32>(bias + (<usize>j << 2)) : 0;
     for (let r = 0; r < rows; r++) {
-      const cp = c + <usize>r * cRow + (<usize>j << 2);
-      let s = dot(k, a + <usize>r * aRow, aCol, bj, bRow) + bj0;
+      const at = <usize>r * cRow + (<usize>j << 2), cp = c + at;
+      let s = dot(k, a + <usize>r * aRow, aCol, bj, bRow);
       if (accumulate) s += load<f32>(cp);
-      store<f32>(cp, relu ? Mathf.max(s, 0) : s);
+      s += bj0;
+      if (relu) s = Mathf.max(s, 0);
+      if (h != 0) s = derivativeScalar(s, load<f32>(h + at), hAct);
+      store<f32>(cp, s);
     }
   }
 }
@@ -132,14 +143,14 @@ export function gemm(m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32,
   if (n == 1 && ars == 1 && ldc == 1 && m > 1) {
     // C[m×1] = A·b with A(i, p) = a[i + p·acs]: as a row, Cᵀ[1×m] = bᵀ[1×k] · Aᵀ where Aᵀ is row-major
     // [k × m] with row stride acs — rowTimesMatrix, vectorised along m instead of a strided dot per row.
-    gemmCore(1, m, k, b, 0, ldb, a, acs, c, m, accumulate, 0, false);
+    gemmCore(1, m, k, b, 0, ldb, a, acs, c, m, accumulate, 0, false, 0, 0);
     return;
   }
   if (ars == 1 && m >= 4 && n >= 8) {
     gemmPackedA(m, n, k, a, acs, b, ldb, c, ldc, accumulate);
     return;
   }
-  gemmCore(m, n, k, a, ars, acs, b, ldb, c, ldc, accumulate, 0, false);
+  gemmCore(m, n, k, a, ars, acs, b, ldb, c, ldc, accumulate, 0, false, 0, 0);
 }
 
 // The dW form, A = Xᵀ (ars = 1): the four A values of step p sit together at X[p, i…i+3], but consecutive
@@ -181,47 +192,57 @@ function gemmPackedA(m: i32, n: i32, k: i32, a: usize, acs: i32, b: usize, ldb: 
       let j = 0;
       for (; j + 8 <= n; j += 8) {
         const off = <usize>j << 2;
-        block4x8(kc, PACK, KC * 4, 4, bp + off, bRow, ci + off, cRow, acc, 0, false);
+        block4x8(kc, PACK, KC * 4, 4, bp + off, bRow, ci + off, cRow, acc, 0, false, 0, 0);
       }
       for (; j + 4 <= n; j += 4) {
         const off = <usize>j << 2;
-        block4x4(kc, PACK, KC * 4, 4, bp + off, bRow, ci + off, cRow, acc, 0, false);
+        block4x4(kc, PACK, KC * 4, 4, bp + off, bRow, ci + off, cRow, acc, 0, false, 0, 0);
       }
-      tailColumns(4, n, j, kc, PACK, KC * 4, 4, bp, bRow, ci, cRow, acc, 0, false);
+      tailColumns(4, n, j, kc, PACK, KC * 4, 4, bp, bRow, ci, cRow, acc, 0, false, 0, 0);
     }
   }
-  if (m4 < m) gemmCore(m - m4, n, k, a + (<usize>m4 << 2), 1, acs, b, ldb, c + <usize>m4 * cRow, ldc, accumulate, 0, false);
+  if (m4 < m) gemmCore(m - m4, n, k, a + (<usize>m4 << 2), 1, acs, b, ldb, c + <usize>m4 * cRow, ldc, accumulate, 0, false, 0, 0);
 }
 
 // C[m×n] = A·B + bias (broadcast over rows), then max(·, 0) when relu: a dense layer's forward in one pass.
 export function gemmBiasRelu(m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32,
                              b: usize, ldb: i32, c: usize, ldc: i32, bias: usize, relu: bool): void {
-  gemmCore(m, n, k, a, ars, acs, b, ldb, c, ldc, false, bias, relu);
+  gemmCore(m, n, k, a, ars, acs, b, ldb, c, ldc, false, bias, relu, 0, 0);
 }
 
-// bias = 0 means no bias (the arena never hands out address 0).
-function gemmCore(m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32, b: usize, ldb: i32,
-                  c: usize, ldc: i32, accumulate: bool, bias: usize, relu: bool): void {
+// C[m×n] = A·B, then C[:, 0:hCols] ⊙= f′(h) — a layer's input gradient dX = dZ·Wᵀ that is at once the output
+// gradient of the layer below, whose activation derivative (hAct: 1 relu, 2 tanh) is taken through its output
+// h (the layer's input X, same strides as C). Columns from hCols on (a second input joining there) are plain.
+export function gemmDerivative(m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32, b: usize, ldb: i32,
+                               c: usize, ldc: i32, h: usize, hCols: i32, hAct: i32): void {
+  gemmCore(m, hCols, k, a, ars, acs, b, ldb, c, ldc, false, 0, false, h, hAct);
+  if (hCols < n) gemmCore(m, n - hCols, k, a, ars, acs, b + (<usize>hCols << 2), ldb, c + (<usize>hCols << 2), ldc, false, 0, false, 0, 0);
+}
+
+// Epilogue, in order: + C (accumulate), + bias (≠ 0), max(·, 0) (relu), ⊙ f′(h) (h ≠ 0, h with C's strides).
+// bias = 0 and h = 0 mean none (the arena never hands out address 0).
+function gemmCore(m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32, b: usize, ldb: i32, c: usize, ldc: i32,
+                  accumulate: bool, bias: usize, relu: bool, h: usize, hAct: i32): void {
   const aRow = <usize>ars << 2, aCol = <usize>acs << 2, bRow = <usize>ldb << 2, cRow = <usize>ldc << 2;
   let i = 0;
   for (; i + 4 <= m; i += 4) {
-    const ai = a + <usize>i * aRow, ci = c + <usize>i * cRow;
+    const ai = a + <usize>i * aRow, ci = c + <usize>i * cRow, hi = h != 0 ? h + <usize>i * cRow : 0;
     let j = 0;
     for (; j + 8 <= n; j += 8) {
       const off = <usize>j << 2;
-      block4x8(k, ai, aRow, aCol, b + off, bRow, ci + off, cRow, accumulate, bias != 0 ? bias + off : 0, relu);
+      block4x8(k, ai, aRow, aCol, b + off, bRow, ci + off, cRow, accumulate, bias != 0 ? bias + off : 0, relu, hi != 0 ? hi + off : 0, hAct);
     }
     for (; j + 4 <= n; j += 4) {
       const off = <usize>j << 2;
-      block4x4(k, ai, aRow, aCol, b + off, bRow, ci + off, cRow, accumulate, bias != 0 ? bias + off : 0, relu);
+      block4x4(k, ai, aRow, aCol, b + off, bRow, ci + off, cRow, accumulate, bias != 0 ? bias + off : 0, relu, hi != 0 ? hi + off : 0, hAct);
     }
-    tailColumns(4, n, j, k, ai, aRow, aCol, b, bRow, ci, cRow, accumulate, bias, relu);
+    tailColumns(4, n, j, k, ai, aRow, aCol, b, bRow, ci, cRow, accumulate, bias, relu, hi, hAct);
   }
   for (; i < m; i++) {
-    const ai = a + <usize>i * aRow, ci = c + <usize>i * cRow;
+    const ai = a + <usize>i * aRow, ci = c + <usize>i * cRow, hi = h != 0 ? h + <usize>i * cRow : 0;
     const j = n & ~3;
-    rowTimesMatrix(k, ai, aCol, b, bRow, ci, j, accumulate, bias, relu);
-    tailColumns(1, n, j, k, ai, aRow, aCol, b, bRow, ci, cRow, accumulate, bias, relu);
+    rowTimesMatrix(k, ai, aCol, b, bRow, ci, j, accumulate, bias, relu, hi, hAct);
+    tailColumns(1, n, j, k, ai, aRow, aCol, b, bRow, ci, cRow, accumulate, bias, relu, hi, hAct);
   }
 }
 

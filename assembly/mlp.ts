@@ -10,12 +10,12 @@
 //
 // forward : for l = 0 … L−1:  Y_l = f_l(X_l · W_l + b_l)      (bias and relu in the GEMM's epilogue)
 // backward: for l = L−1 … stop:
-//   dZ_l = dY_l ⊙ f_l′(Y_l)          (in place in dY_l)
+//   dZ_l = dY_l ⊙ f_l′(Y_l)          (in place in dY_l; for l < L−1 in the epilogue of layer l+1's dX GEMM)
 //   dW_l = X_lᵀ · dZ_l,  db_l = Σ_rows dZ_l      (when paramGrads; += when accumulate)
 //   dX_l = dZ_l · W_lᵀ                            (for l > stop, or at l = stop when wantDx)
-import { gemm, gemmBiasRelu, colsum } from './gemm';
+import { gemm, gemmBiasRelu, gemmDerivative, colsum } from './gemm';
 import { transpose } from './transpose';
-import { ACT_RELU, ACT_TANH, tanhRows, activationBackward } from './activations';
+import { ACT_IDENTITY, ACT_RELU, ACT_TANH, tanhRows, activationBackward } from './activations';
 
 const HEADER_BYTES: usize = 16;
 const RECORD_BYTES: usize = 64;
@@ -45,12 +45,21 @@ export function mlpBackward(desc: usize, batch: i32, paramGrads: bool, accumulat
     const W = <usize>field(rec, 3), dW = <usize>field(rec, 5), db = <usize>field(rec, 6);
     const X = <usize>field(rec, 7), Y = <usize>field(rec, 8), ldY = field(rec, 9);
     const dX = <usize>field(rec, 10), dY = <usize>field(rec, 11), Wt = <usize>field(rec, 12);
-    activationBackward(dY, ldY, Y, ldY, batch, nOut, act);
+    // dZ = dY ⊙ f′(Y): for the top layer here; below it, the dX GEMM of the layer above already did it.
+    if (l == layers - 1) activationBackward(dY, ldY, Y, ldY, batch, nOut, act);
     if (paramGrads) {
       gemm(nIn, nOut, batch, X, 1, nIn, dY, ldY, dW, nOut, accumulate);
       colsum(dY, ldY, batch, nOut, db, accumulate);
     }
-    if (l > stop || wantDx) {
+    if (l > stop) {
+      // dX_l = dZ_l·W_lᵀ is dY of layer l − 1, whose output is X_l's first out_{l−1} columns: fold its
+      // activation derivative into the GEMM's epilogue (join columns beyond them are left as they are).
+      const below = rec - RECORD_BYTES;
+      const belowAct = field(below, 2);
+      transpose(W, nIn, nOut, Wt);
+      if (belowAct == ACT_IDENTITY) gemm(batch, nIn, nOut, dY, ldY, 1, Wt, nIn, dX, nIn, false);
+      else gemmDerivative(batch, nIn, nOut, dY, ldY, 1, Wt, nIn, dX, nIn, X, field(below, 1), belowAct);
+    } else if (wantDx) {
       transpose(W, nIn, nOut, Wt);
       gemm(batch, nIn, nOut, dY, ldY, 1, Wt, nIn, dX, nIn, false);
     }

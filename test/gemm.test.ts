@@ -60,6 +60,23 @@ describe('gemm: the three forms of a dense layer', () => {
       expect(relError(get(py, m, n, ldy), matmul64(x, w, m, k, n))).toBeLessThan(1e-5);
     });
 
+    it(`dX ⊙ f′(h) fused  (${m}×${k} · ${k}×${n}), relu and tanh, derivative on the first columns only`, () => {
+      const dz = randomArray(m * k, `gd${m}${n}${k}`), wt = randomArray(k * n, `gdw${m}${n}${k}`);
+      const h = randomArray(m * n, `gdh${m}${n}${k}`, -1, 1);
+      const ld = n + 2; // C and h share strides
+      const hCols = Math.max(0, n - (n > 3 ? 3 : 0)); // leave a few plain "join" columns when there is room
+      const pdz = put(dz, m, k), pw = put(wt, k, n), ph = put(h, m, n, ld), pc = put(randomArray(m * n, 'junk'), m, n, ld);
+      const plain = matmul64(dz, wt, m, k, n);
+      for (const code of [1, 2]) {
+        engine.runtime.wasm.gemmDerivative(m, n, k, pdz, k, 1, pw, n, pc, ld, ph, hCols, code);
+        const want = plain.map((v, i) => {
+          const j = i % n, hv = h[i];
+          return j >= hCols ? v : code === 1 ? (hv > 0 ? v : 0) : v * (1 - hv * hv);
+        });
+        expect(relError(get(pc, m, n, ld), want)).toBeLessThan(1e-5);
+      }
+    });
+
     it(`dW = Xᵀ·dZ  (${k}×${m} · ${m}×${n}) reading X through strides, overwrite and accumulate`, () => {
       // Here X is [m × k] (batch m), dZ is [m × n], dW is [k × n].
       const x = randomArray(m * k, `X${m}${n}${k}`), dz = randomArray(m * n, `dz${m}${n}${k}`);

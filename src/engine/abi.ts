@@ -7,6 +7,9 @@ export interface EngineExports {
   /** C = A·B + bias, then max(·, 0) when relu (a dense layer's forward); bias 0 = none. */
   gemmBiasRelu(m: number, n: number, k: number, a: number, ars: number, acs: number,
                b: number, ldb: number, c: number, ldc: number, bias: number, relu: number): void;
+  /** C = A·B, then C[:, 0:hCols] ⊙= f′(h) (hAct 1 relu, 2 tanh; h with C's strides): dX fused with dZ below. */
+  gemmDerivative(m: number, n: number, k: number, a: number, ars: number, acs: number, b: number, ldb: number,
+                 c: number, ldc: number, h: number, hCols: number, hAct: number): void;
   transpose(src: number, rows: number, cols: number, dst: number): void;
   colsum(src: number, ld: number, m: number, n: number, dst: number, accumulate: number): void;
   biasActivate(y: number, ld: number, m: number, n: number, bias: number, act: number): void;
