@@ -2,8 +2,9 @@
 //      X·W    Y[B×out]  = X[B×in]·W[in×out]      (forward)
 //      dY·Wᵀ  dX[B×in]  = dY[B×out]·W[in×out]ᵀ   (input gradient)
 //      Xᵀ·dY  dW[in×out] = X[B×in]ᵀ·dY[B×out]    (weight gradient)
-// Each is 2·B·in·out flops. Ours calls the engine kernels the MLP uses for that form; tfjs calls
-// tf.matMul with transposeA / transposeB inside tf.tidy (both backends compute eagerly).
+// Each is 2·B·in·out flops. Ours calls the engine kernels the MLP uses for that form (dY·Wᵀ: the SIMD
+// transpose of W, then the X·W kernel; Xᵀ·dY: the packed-panel path) — the time includes the transpose;
+// tfjs calls tf.matMul with transposeA / transposeB inside tf.tidy (both backends compute eagerly).
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { EngineExports } from '../../src/engine/abi.js';
 import type { Case, Group } from '../lib/harness.js';
@@ -32,11 +33,7 @@ export const FORMS: Form[] = [
   },
   {
     label: 'dY·Wᵀ',
-    ours: (w, B, I, O, p) => {
-      const nt = (w as Partial<Record<'gemmNT', (...a: number[]) => void>>).gemmNT;
-      if (nt) nt(B, I, O, p.dY, O, p.W, O, p.dX, I, 0);
-      else { w.transpose(p.W, I, O, p.Wt); w.gemm(B, I, O, p.dY, O, 1, p.Wt, I, p.dX, I, 0); } // engine ≤ 0.1: pack Wᵀ, then NN
-    },
+    ours: (w, B, I, O, p) => { w.transpose(p.W, I, O, p.Wt); w.gemm(B, I, O, p.dY, O, 1, p.Wt, I, p.dX, I, 0); }, // as mlpBackward: pack Wᵀ, then NN
     out: (p) => p.dX, outShape: (B, I) => B * I,
     tf: (tf, X, W, dY) => tf.matMul(dY, W, false, true),
   },
