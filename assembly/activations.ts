@@ -19,7 +19,7 @@ export function biasActivate(y: usize, ld: i32, m: i32, n: i32, bias: usize, act
     for (; j + 4 <= n; j += 4) {
       const off = <usize>j << 2;
       let v = f32x4.add(v128.load(yi + off), v128.load(bias + off));
-      if (act == ACT_RELU) v = f32x4.max(v, zero);
+      if (act == ACT_RELU) v = f32x4.pmax(v, zero); // v < 0 ? 0 : v: one maxps, NaN stays NaN
       else if (act == ACT_TANH) {
         v = f32x4.replace_lane(v, 0, Mathf.tanh(f32x4.extract_lane(v, 0)));
         v = f32x4.replace_lane(v, 1, Mathf.tanh(f32x4.extract_lane(v, 1)));
@@ -31,7 +31,7 @@ export function biasActivate(y: usize, ld: i32, m: i32, n: i32, bias: usize, act
     for (; j < n; j++) {
       const off = <usize>j << 2;
       let v = load<f32>(yi + off) + load<f32>(bias + off);
-      if (act == ACT_RELU) v = Mathf.max(v, 0); // NaN stays NaN, as in the f32x4 lanes
+      if (act == ACT_RELU) v = v < 0 ? 0 : v; // as f32x4.pmax in the lanes: NaN stays NaN
       else if (act == ACT_TANH) v = Mathf.tanh(v);
       store<f32>(yi + off, v);
     }

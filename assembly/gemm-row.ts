@@ -8,11 +8,12 @@
 // four rows of B at a time are folded into it, s[j] += a_p·B[p, j] + a_p+1·B[p+1, j] + a_p+2·… + a_p+3·…,
 // streaming B row-major (four sequential streams) with the row in L1: 8 FP ops per vector loaded and stored.
 
-// The GEMM epilogue on one f32x4 of C: + bias[0:4] (bias ≠ 0), then max(·, 0) (relu; f32x4.max propagates
-// NaN), then ⊙ f′(h[0:4]) (h ≠ 0: the activation derivative of the layer below, through its output h).
+// The GEMM epilogue on one f32x4 of C: + bias[0:4] (bias ≠ 0), then relu, then ⊙ f′(h[0:4]) (h ≠ 0: the
+// activation derivative of the layer below, through its output h). relu is f32x4.pmax(v, 0) = v < 0 ? 0 : v:
+// one maxps in V8 (f32x4.max, with its NaN and ±0 rules, is an 8-instruction sequence there), and NaN stays NaN.
 @inline export function epilogue(v: v128, bias: usize, relu: bool, off: usize = 0, h: usize = 0, hAct: i32 = 0): v128 {
   if (bias != 0) v = f32x4.add(v, v128.load(bias + off));
-  if (relu) v = f32x4.max(v, f32x4.splat(0));
+  if (relu) v = f32x4.pmax(v, f32x4.splat(0));
   if (h != 0) v = derivative(v, v128.load(h + off), hAct);
   return v;
 }

@@ -55,8 +55,8 @@ import { tile4x4 } from './transpose';
   }
   if (relu) {
     const z = f32x4.splat(0);
-    c00 = f32x4.max(c00, z); c01 = f32x4.max(c01, z); c10 = f32x4.max(c10, z); c11 = f32x4.max(c11, z);
-    c20 = f32x4.max(c20, z); c21 = f32x4.max(c21, z); c30 = f32x4.max(c30, z); c31 = f32x4.max(c31, z);
+    c00 = f32x4.pmax(c00, z); c01 = f32x4.pmax(c01, z); c10 = f32x4.pmax(c10, z); c11 = f32x4.pmax(c11, z);
+    c20 = f32x4.pmax(c20, z); c21 = f32x4.pmax(c21, z); c30 = f32x4.pmax(c30, z); c31 = f32x4.pmax(c31, z);
   }
   if (h != 0) { // h has C's strides
     const h1 = h + cRow, h2 = h + 2 * cRow, h3 = h + 3 * cRow;
@@ -120,7 +120,7 @@ import { tile4x4 } from './transpose';
 }
 
 // The last n % 4 columns of `rows` rows by dot products, with the same epilogue as the blocks.
-// Mathf.max propagates NaN like f32x4.max, so a diverged value reaches the output either way.
+// relu is `s < 0 ? 0 : s`, f32x4.pmax's rule: NaN stays NaN, so a diverged value reaches the output.
 @inline function tailColumns(rows: i32, n: i32, j: i32, k: i32, a: usize, aRow: usize, aCol: usize, b: usize, bRow: usize,
                              c: usize, cRow: usize, accumulate: bool, bias: usize, relu: bool, h: usize, hAct: i32): void {
   for (; j < n; j++) {
@@ -131,7 +131,7 @@ import { tile4x4 } from './transpose';
       let s = dot(k, a + <usize>r * aRow, aCol, bj, bRow);
       if (accumulate) s += load<f32>(cp);
       s += bj0;
-      if (relu) s = Mathf.max(s, 0);
+      if (relu) s = s < 0 ? 0 : s;
       if (h != 0) s = derivativeScalar(s, load<f32>(h + at), hAct);
       store<f32>(cp, s);
     }
@@ -146,7 +146,7 @@ export function gemm(m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32,
     gemmCore(1, m, k, b, 0, ldb, a, acs, c, m, accumulate, 0, false, 0, 0);
     return;
   }
-  if (ars == 1 && m >= 4 && n >= 8) {
+  if (ars == 1 && (acs & 127) == 0 && m >= 4 && n >= 8) { // row stride a multiple of 512 B: see gemmPackedA
     gemmPackedA(m, n, k, a, acs, b, ldb, c, ldc, accumulate);
     return;
   }
@@ -158,7 +158,9 @@ export function gemm(m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32,
 // 4 of L1's 64 sets and is evicted before the next column block reuses it. So each 4-row panel is first
 // packed into PACK as four contiguous rows PACK[r][p] = X[p, i + r] (4×4 register transposes), for at most
 // KC steps of p at a time; chunks after the first accumulate. Rows left over (m % 4) take the unpacked path.
-// (Packed as [p][4] instead — one v128 copy per p — it ran 4 % slower: NOTES.md.)
+// (Packed as [p][4] instead — one v128 copy per p — it ran 4 % slower: NOTES.md.) Only strides that are a
+// multiple of 512 B (≤ 8 sets, ≤ 96 lines) are packed: for other strides, e.g. 64 or 400 floats, the panel
+// stays in L1 and packing only costs (62 → 59 GFLOP/s at 256×64×64).
 const KC = 512;
 const PACK = memory.data(KC * 16, 16);
 
@@ -221,7 +223,7 @@ export function gemmDerivative(m: i32, n: i32, k: i32, a: usize, ars: i32, acs: 
 
 // Epilogue, in order: + C (accumulate), + bias (≠ 0), max(·, 0) (relu), ⊙ f′(h) (h ≠ 0, h with C's strides).
 // bias = 0 and h = 0 mean none (the arena never hands out address 0).
-function gemmCore(m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32, b: usize, ldb: i32, c: usize, ldc: i32,
+@inline function gemmCore(m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32, b: usize, ldb: i32, c: usize, ldc: i32,
                   accumulate: bool, bias: usize, relu: bool, h: usize, hAct: i32): void {
   const aRow = <usize>ars << 2, aCol = <usize>acs << 2, bRow = <usize>ldb << 2, cRow = <usize>ldc << 2;
   let i = 0;
