@@ -71,9 +71,9 @@ for (const s of sections) {
 if (heap) {
   const kib = (b: number) => (b / 1024).toFixed(1);
   const gcs = Object.entries(heap.gcs).map(([k, v]) => `${v} ${k}`).join(', ') || 'none';
-  out.push('', `## JS heap over ${heap.updates} DDPG updates (64/64, batch 256, 5 chunks, full GC after each)`, '',
+  out.push('', `## JS heap over ${heap.updates} DDPG updates (64/64, batch 256, 10 chunks, full GC after each)`, '',
     `retained after each chunk (KiB, relative to the start): ${heap.retained.slice(1).map((r) => kib(r - heap!.retained[0])).join(', ')}; ` +
-    `fitted growth ${heap.leakBytesPerUpdate.toFixed(1)} B/update (flat: under 26 B/update; the noise of this measure is ±200 KiB) → ${heap.ok ? 'flat' : 'GROWS'}`, '',
+    `fitted growth ${heap.leakBytesPerUpdate.toFixed(1)} B/update (flat: under 26 B/update; this measure wanders by a few hundred KiB) → ${heap.ok ? 'flat' : 'GROWS'}`, '',
     `allocated: ${Number.isFinite(heap.allocatedBytesPerUpdate) ? heap.allocatedBytesPerUpdate.toFixed(0) : '?'} B/update ` +
     `(short-lived; in chunks without a GC); GCs V8 started during the updates: ${gcs}`);
 } else if (want('heap')) {

@@ -1,7 +1,8 @@
-// Steady-state allocation check: the JS heap over N DDPG updates (64/64, batch 256), in five chunks.
+// Steady-state allocation check: the JS heap over N DDPG updates (64/64, batch 256), in ten chunks (small
+// enough that the young generation, emptied by the full GC closing each chunk, rarely fills inside one).
 // After a warm-up and a full GC we record heapUsed; after each chunk we read heapUsed (bytes allocated by
 // the chunk if no GC ran in it), force a full GC and read it again (bytes retained). A leak shows as
-// retained memory growing chunk after chunk: the slope of a least-squares line through the six points.
+// retained memory growing chunk after chunk: the slope of a least-squares line through the eleven points.
 // GCs V8 ran on its own during the chunks are counted by kind (forced ones are ours and not counted).
 import { constants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import type { BenchContext } from '../lib/context.js';
@@ -42,7 +43,7 @@ export async function heapCheck(ctx: BenchContext, updates: number): Promise<Hea
   obs.observe({ entryTypes: ['gc'] });
   const tick = () => new Promise((r) => setTimeout(r, 10)); // lets the observer deliver its entries
   const fullGc = async () => { gc(); gc(); await tick(); return process.memoryUsage().heapUsed; };
-  const chunks = 5, per = Math.floor(updates / chunks);
+  const chunks = 10, per = Math.floor(updates / chunks);
   const retained = [await fullGc()];
   let allocated = 0, quietChunks = 0;
   for (let c = 0; c < chunks; c++) {
@@ -55,7 +56,7 @@ export async function heapCheck(ctx: BenchContext, updates: number): Promise<Hea
     retained.push(await fullGc());
   }
   obs.disconnect();
-  // heapUsed after a full GC wanders by ±200 KiB here with nothing leaking (V8 metadata, code flushing), so
+  // heapUsed after a full GC wanders by a few hundred KiB here with nothing leaking (V8 metadata, code flushing), so
   // the verdict is on the fitted slope: flat if under 26 B/update (< 256 KiB over 10k updates) — one object
   // kept per update (≥ 32 B) would exceed it.
   const xs = retained.map((_, i) => i * per), n = xs.length;
