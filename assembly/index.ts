@@ -1,6 +1,7 @@
 // The engine's exported ABI: every function takes byte offsets into linear memory and sizes.
 // Memory is owned by the TypeScript side (src/engine/arena.ts); nothing here allocates.
-export { gemm, gemmBiasRelu, gemmDerivative, colsum } from './gemm';
+export { gemm, gemmBiasRelu, gemmDerivative } from './gemm';
+export { colsum } from './colsum';
 export { transpose } from './transpose';
 export { biasActivate, activationBackward, tanhRows } from './activations';
 export { adamStep, polyak, copy } from './optim';

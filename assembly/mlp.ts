@@ -13,7 +13,8 @@
 //   dZ_l = dY_l ⊙ f_l′(Y_l)          (in place in dY_l; for l < L−1 in the epilogue of layer l+1's dX GEMM)
 //   dW_l = X_lᵀ · dZ_l,  db_l = Σ_rows dZ_l      (when paramGrads; += when accumulate)
 //   dX_l = dZ_l · W_lᵀ                            (for l > stop, or at l = stop when wantDx)
-import { gemm, gemmBiasRelu, gemmDerivative, colsum } from './gemm';
+import { gemm, gemmBiasRelu, gemmDerivative } from './gemm';
+import { colsum } from './colsum';
 import { transpose } from './transpose';
 import { ACT_IDENTITY, ACT_RELU, ACT_TANH, tanhRows, activationBackward } from './activations';
 
