@@ -16,6 +16,10 @@ export async function mlpSection(ctx: BenchContext): Promise<Section> {
   const { engine } = ctx;
   const rows: Row[] = [];
   const notes: string[] = [];
+  // Size Engine.mseLoss's scratch up front: when its first allocation grows WASM memory, the prediction view
+  // it was handed (from net.forward) is detached mid-call — a bug in src/engine/engine.ts, reported.
+  const maxOut = Math.max(...CASES.map((c) => c.batch * c.sizes[c.sizes.length - 1]));
+  engine.mseLoss(new Float32Array(maxOut), new Float32Array(maxOut));
   const setups = CASES.map(({ sizes, batch }) => {
     const net = engine.mlp({ sizes, hidden: 'relu', output: 'identity', seed: 1, finalInitScale: 0.05, maxBatch: batch });
     const P0 = net.getParams();
