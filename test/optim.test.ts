@@ -95,6 +95,16 @@ describe('target networks', () => {
 });
 
 describe('MSE loss', () => {
+  it('accepts a view into engine memory even when its scratch must grow memory first', () => {
+    const net = engine.mlp({ sizes: [4, 8, 1], seed: 1, finalInitScale: 0.5 });
+    const n = 200_000;
+    const y = net.forward(randomArray(n * 4, 'big-x'), n); // a view into WASM memory
+    const t = randomArray(n, 'big-t');
+    let want = 0;
+    for (let i = 0; i < n; i++) want += (y[i] - t[i]) ** 2;
+    expect(engine.mseLoss(y, t, new Float32Array(n))).toBeCloseTo(want / n, 5);
+  });
+
   it('L = mean((q − y)²), ∂L/∂q = 2(q − y)/n, batch 1 and 13', () => {
     for (const n of [1, 13]) {
       const q = randomArray(n, `q${n}`, -3, 3), y = randomArray(n, `y${n}`, -3, 3);

@@ -42,7 +42,13 @@ export class Engine {
     if (grad) checkLength(grad, n, 'mseLoss grad', 'same length as pred');
     checkFinite(pred, 'mseLoss pred');
     checkFinite(target, 'mseLoss target');
-    if (this.mseScratch.n < n) this.mseScratch = { ptr: this.runtime.alloc(3 * n), n };
+    if (this.mseScratch.n < n) {
+      // Growing the arena can grow memory, which detaches views into it — pred may be one (net.forward's
+      // output): copy the inputs out first.
+      pred = Float32Array.from(pred);
+      target = Float32Array.from(target);
+      this.mseScratch = { ptr: this.runtime.alloc(3 * n), n };
+    }
     const p = this.mseScratch.ptr, cap = this.mseScratch.n;
     const f32 = this.runtime.f32;
     f32.set(pred, p >> 2);
