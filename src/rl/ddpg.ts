@@ -28,6 +28,10 @@ export interface UpdateStats {
 /** A batch given to update(): row-major Float32Arrays, actions in env units. */
 export type UpdateBatch = Pick<Batch, 'obs' | 'actions' | 'rewards' | 'nextObs' | 'terminated'>;
 
+// Backward options used by the update (hoisted: no object per call).
+const PARAM_GRADS_ONLY = { inputGrad: false } as const;
+const JOIN_GRAD_ONLY = { paramGrads: false, inputGrad: false } as const;
+
 const MAX_REPLAY_BYTES = 4 * 2 ** 30;
 const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
 
@@ -169,7 +173,7 @@ export class DDPG {
       tdAbs += Math.abs(d);
       this.dq[i] = (2 * d) / B;
     }
-    this.critic.backward(this.dq, { inputGrad: false });
+    this.critic.backward(this.dq, PARAM_GRADS_ONLY);
     this.criticOptimizer.step();
 
     // 3. Actor: L_μ = −mean Q(s, μ(s)). ∂L/∂Q = −1/B; ∇ₐQ comes from the critic's action input,
@@ -179,10 +183,10 @@ export class DDPG {
     const qPi = this.guard(this.critic.forward(b.obs, B, this.aPi), 'critic', 'Q(s, μ(s)) after its step');
     let actorLoss = 0;
     for (let i = 0; i < B; i++) { actorLoss -= qPi[i]; this.dq[i] = -1 / B; }
-    this.critic.backward(this.dq, { paramGrads: false, inputGrad: false });
+    this.critic.backward(this.dq, JOIN_GRAD_ONLY);
     const dA = this.critic.joinGrad();
-    for (let i = 0; i < B * actDim; i++) this.dMu[i] = dA[i] * this.scale[i % actDim];
-    this.actor.backward(this.dMu, { inputGrad: false });
+    for (let i = 0, k = 0; i < B; i++) for (let j = 0; j < actDim; j++, k++) this.dMu[k] = dA[k] * this.scale[j];
+    this.actor.backward(this.dMu, PARAM_GRADS_ONLY);
     this.actorOptimizer.step();
 
     // 4. Soft target updates.
@@ -208,7 +212,9 @@ export class DDPG {
   /** a = scale ⊙ u + bias, row by row. */
   private scaleActions(u: Float32Array, out: Float32Array): void {
     const actDim = this.config.actDim;
-    for (let i = 0; i < out.length; i++) { const j = i % actDim; out[i] = this.scale[j] * u[i] + this.bias[j]; }
+    for (let k = 0; k < out.length; k += actDim) {
+      for (let j = 0; j < actDim; j++) out[k + j] = this.scale[j] * u[k + j] + this.bias[j];
+    }
   }
 
   private checkBatch(batch: UpdateBatch): UpdateBatch {
