@@ -1,5 +1,5 @@
 // The engine's exported ABI: every function takes byte offsets into linear memory and sizes.
-// Memory is owned by the TypeScript side (src/engine/arena.ts); nothing here allocates.
+// Memory is owned by the TypeScript side (src/engine/runtime.ts); nothing here allocates.
 export { gemm, gemmBiasRelu, gemmDerivative } from './gemm';
 export { colsum } from './colsum';
 export { transpose } from './transpose';

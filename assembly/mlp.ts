@@ -1,7 +1,7 @@
 // Reverse-mode autodiff for a multi-layer perceptron, one call per pass.
 //
 // The network is described by a table in linear memory written by the TypeScript side
-// (src/engine/mlp-layout.ts): a header word nLayers, then one 16-word record per layer l:
+// (src/nn/mlp.ts, writeDescriptor): a header word nLayers, then one 16-word record per layer l:
 //   in, out, act, W, b, dW, db, X, Y, ldY, dX, dY, Wt
 // X [batch × in] is the layer's input; Y (row stride ldY) is where its output h = f(X·W + b) goes,
 // which is the left part of the next layer's X — so a second input written into the right part
