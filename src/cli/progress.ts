@@ -4,6 +4,7 @@ export class Progress {
   private readonly start = performance.now();
   private lastDraw = 0;
   private lastPrintedDecile = -1;
+  private lastPrintedStep = -1;
   private lastReturn = NaN;
   private recent: number[] = [];
 
@@ -20,6 +21,8 @@ export class Progress {
     const tty = this.out.isTTY;
     const decile = Math.floor((10 * step) / this.total);
     if (!force && (tty ? now - this.lastDraw < 250 : decile === this.lastPrintedDecile)) return;
+    if (!tty && step === this.lastPrintedStep) return; // the final forced line would repeat the last one
+    this.lastPrintedStep = step;
     this.lastDraw = now;
     this.lastPrintedDecile = decile;
     const secs = (now - this.start) / 1000;
