@@ -190,5 +190,5 @@ async function runLoop(agent: DDPG, trainer: Trainer, dir: string, meta: RunMeta
 export const EVAL_SEED_BASE = 100_000;
 
 export function formatEval(mean: number, std: number, episodes: number): string {
-  return `mean ${mean.toFixed(1)} ± ${std.toFixed(1)} over ${episodes} episodes`;
+  return `mean ${mean.toFixed(1)} ± ${std.toFixed(1)} over ${episodes} episode${episodes === 1 ? "" : "s"}`;
 }
