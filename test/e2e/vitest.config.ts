@@ -1,6 +1,7 @@
 // The browser end-to-end test (npm run test:e2e): separate from `npm test`, which must not need Chromium.
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import SummaryReporter from '../helpers/summary-reporter.js';
 
 export default defineConfig({
   root: fileURLToPath(new URL('../..', import.meta.url)),
@@ -9,5 +10,6 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 60_000,
     fileParallelism: false,
+    reporters: ['default', new SummaryReporter()],
   },
 });
