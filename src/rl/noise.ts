@@ -3,11 +3,12 @@
 //  - OrnsteinUhlenbeckNoise: temporally correlated noise, Stable-Baselines3 form
 //      x ← x + θ·(μ − x)·dt + σ·√dt·N(0, 1),   out = x,   reset: x ← x0.
 // State is kept in float64 and is snapshot-able (RNG included) for exact resume.
+import { DdpgInputError } from '../errors.js';
 import { Rng, type RngState } from './rng.js';
 
 function checkActDim(cls: string, actDim: number): void {
   if (!Number.isInteger(actDim) || actDim <= 0) {
-    throw new Error(`${cls}: actDim must be a positive integer, got ${actDim}`);
+    throw new DdpgInputError(`${cls}: actDim must be a positive integer, got ${actDim}`);
   }
 }
 
@@ -25,14 +26,14 @@ function perDim(
     a.fill(v);
   } else {
     if (v.length !== actDim) {
-      throw new Error(`${cls}: ${name} has wrong length: expected ${actDim}, got ${v.length}`);
+      throw new DdpgInputError(`${cls}: ${name} has wrong length: expected ${actDim}, got ${v.length}`);
     }
     for (let i = 0; i < actDim; i++) a[i] = v[i];
   }
   for (let i = 0; i < actDim; i++) {
     if (!Number.isFinite(a[i]) || !check(a[i])) {
       const where = typeof v === 'number' ? name : `${name}[${i}]`;
-      throw new Error(`${cls}: ${where} must be ${rule}, got ${a[i]}`);
+      throw new DdpgInputError(`${cls}: ${where} must be ${rule}, got ${a[i]}`);
     }
   }
   return a;
@@ -43,7 +44,7 @@ const anyFinite = (): boolean => true;
 
 function checkOut(cls: string, out: Float32Array, actDim: number): void {
   if (out.length !== actDim) {
-    throw new Error(`${cls}.sample: out has wrong length: expected ${actDim}, got ${out.length}`);
+    throw new DdpgInputError(`${cls}.sample: out has wrong length: expected ${actDim}, got ${out.length}`);
   }
 }
 
@@ -123,10 +124,10 @@ export class OrnsteinUhlenbeckNoise {
     checkActDim(cls, opts.actDim);
     const { actDim, theta = 0.15, dt = 1e-2 } = opts;
     if (!Number.isFinite(theta) || theta < 0) {
-      throw new Error(`${cls}: theta must be finite and >= 0, got ${theta}`);
+      throw new DdpgInputError(`${cls}: theta must be finite and >= 0, got ${theta}`);
     }
     if (!Number.isFinite(dt) || dt <= 0) {
-      throw new Error(`${cls}: dt must be finite and > 0, got ${dt}`);
+      throw new DdpgInputError(`${cls}: dt must be finite and > 0, got ${dt}`);
     }
     this.actDim = actDim;
     this.theta = theta;
@@ -161,7 +162,7 @@ export class OrnsteinUhlenbeckNoise {
 
   restore(s: OrnsteinUhlenbeckNoiseSnapshot): void {
     if (s.x.length !== this.actDim) {
-      throw new Error(
+      throw new DdpgInputError(
         `OrnsteinUhlenbeckNoise.restore: x has wrong length: expected ${this.actDim}, got ${s.x.length}`,
       );
     }

@@ -2,6 +2,7 @@
 // (obs, action, reward, nextObs, terminated) in preallocated Float32Arrays, with
 // uniform sampling (with replacement) driven by its own seeded Rng. add() and
 // sample(n, out) do not allocate; snapshot()/restore() resume a run exactly.
+import { checkPositiveInt, DdpgInputError } from '../errors.js';
 import { Rng, type RngState } from './rng.js';
 
 /** A minibatch, row-major: obs is batch×obsDim, actions batch×actDim; terminated is 0/1. */
@@ -36,27 +37,21 @@ export interface ReplaySnapshot {
   rng: RngState;
 }
 
-function checkPositiveInt(name: string, v: number): void {
-  if (!Number.isInteger(v) || v <= 0) {
-    throw new Error(`ReplayBuffer: ${name} must be a positive integer, got ${v}`);
-  }
-}
-
 function checkVector(field: string, v: ArrayLike<number>, dim: number): void {
   if (v.length !== dim) {
-    throw new Error(`ReplayBuffer.add: ${field} has wrong length: expected ${dim}, got ${v.length}`);
+    throw new DdpgInputError(`ReplayBuffer.add: ${field} has wrong length: expected ${dim}, got ${v.length}`);
   }
   for (let i = 0; i < dim; i++) {
     if (!Number.isFinite(v[i])) {
-      throw new Error(`ReplayBuffer.add: ${field}[${i}] is not finite (${v[i]})`);
+      throw new DdpgInputError(`ReplayBuffer.add: ${field}[${i}] is not finite (${v[i]})`);
     }
   }
 }
 
 export function createBatch(batchSize: number, obsDim: number, actDim: number): Batch {
-  checkPositiveInt('batchSize', batchSize);
-  checkPositiveInt('obsDim', obsDim);
-  checkPositiveInt('actDim', actDim);
+  checkPositiveInt(batchSize, 'ReplayBuffer: batchSize');
+  checkPositiveInt(obsDim, 'ReplayBuffer: obsDim');
+  checkPositiveInt(actDim, 'ReplayBuffer: actDim');
   return {
     obs: new Float32Array(batchSize * obsDim),
     actions: new Float32Array(batchSize * actDim),
@@ -82,9 +77,9 @@ export class ReplayBuffer {
   private pos = 0; // next slot to write
 
   constructor(opts: ReplayBufferOptions) {
-    checkPositiveInt('capacity', opts.capacity);
-    checkPositiveInt('obsDim', opts.obsDim);
-    checkPositiveInt('actDim', opts.actDim);
+    checkPositiveInt(opts.capacity, 'ReplayBuffer: capacity');
+    checkPositiveInt(opts.obsDim, 'ReplayBuffer: obsDim');
+    checkPositiveInt(opts.actDim, 'ReplayBuffer: actDim');
     this.capacity = opts.capacity;
     this.obsDim = opts.obsDim;
     this.actDim = opts.actDim;
@@ -114,10 +109,10 @@ export class ReplayBuffer {
     checkVector('action', action, actDim);
     checkVector('nextObs', nextObs, obsDim);
     if (typeof reward !== 'number' || !Number.isFinite(reward)) {
-      throw new Error(`ReplayBuffer.add: reward is not finite (${reward})`);
+      throw new DdpgInputError(`ReplayBuffer.add: reward is not finite (${reward})`);
     }
     if (typeof terminated !== 'boolean') {
-      throw new Error(`ReplayBuffer.add: terminated must be a boolean, got ${typeof terminated}`);
+      throw new DdpgInputError(`ReplayBuffer.add: terminated must be a boolean, got ${typeof terminated}`);
     }
     const p = this.pos;
     for (let k = 0; k < obsDim; k++) {
@@ -136,9 +131,9 @@ export class ReplayBuffer {
    * (no allocation), otherwise into an internal batch reused per batch size.
    */
   sample(batchSize: number, out?: Batch): Batch {
-    checkPositiveInt('batchSize', batchSize);
+    checkPositiveInt(batchSize, 'ReplayBuffer: batchSize');
     if (batchSize > this._size) {
-      throw new Error(
+      throw new DdpgInputError(
         `ReplayBuffer.sample: not enough data: batchSize ${batchSize} > size ${this._size}`,
       );
     }
@@ -158,7 +153,7 @@ export class ReplayBuffer {
       b.rewards.length !== batchSize ||
       b.terminated.length !== batchSize
     ) {
-      throw new Error(
+      throw new DdpgInputError(
         `ReplayBuffer.sample: out batch does not match batchSize ${batchSize}, obsDim ${obsDim}, actDim ${actDim} (got size ${b.size}); use createBatch()`,
       );
     }
@@ -196,16 +191,16 @@ export class ReplayBuffer {
   /** Restore a snapshot taken from a buffer with the same capacity and dims. */
   restore(s: ReplaySnapshot): void {
     if (s.capacity !== this.capacity || s.obsDim !== this.obsDim || s.actDim !== this.actDim) {
-      throw new Error(
+      throw new DdpgInputError(
         `ReplayBuffer.restore: shape mismatch: expected capacity ${this.capacity}, obsDim ${this.obsDim}, actDim ${this.actDim}; got ${s.capacity}, ${s.obsDim}, ${s.actDim}`,
       );
     }
     const n = s.size;
     if (!Number.isInteger(n) || n < 0 || n > this.capacity) {
-      throw new Error(`ReplayBuffer.restore: invalid size ${n}`);
+      throw new DdpgInputError(`ReplayBuffer.restore: invalid size ${n}`);
     }
     if (!Number.isInteger(s.pos) || s.pos < 0 || s.pos >= this.capacity || (n < this.capacity && s.pos !== n)) {
-      throw new Error(`ReplayBuffer.restore: invalid ring position ${s.pos} for size ${n}`);
+      throw new DdpgInputError(`ReplayBuffer.restore: invalid ring position ${s.pos} for size ${n}`);
     }
     const lens: [string, ArrayLike<number>, number][] = [
       ['obs', s.obs, n * this.obsDim],
@@ -216,7 +211,7 @@ export class ReplayBuffer {
     ];
     for (const [name, arr, len] of lens) {
       if (arr.length !== len) {
-        throw new Error(`ReplayBuffer.restore: ${name} has wrong length: expected ${len}, got ${arr.length}`);
+        throw new DdpgInputError(`ReplayBuffer.restore: ${name} has wrong length: expected ${len}, got ${arr.length}`);
       }
     }
     this.rng.setState(s.rng);

@@ -2,6 +2,7 @@
 // ARC4 generator giving uniforms, integers and standard normals (Box–Muller with
 // the second value cached). The full state, cache included, is plain JSON so a
 // run can be saved and resumed bit-for-bit. Same seed → same sequence.
+import { DdpgInputError } from '../errors.js';
 import seedrandom from 'seedrandom';
 
 /** Serializable generator state: ARC4 internals plus the cached normal (or null). */
@@ -16,7 +17,7 @@ export class Rng {
 
   constructor(seed: number | string) {
     if (typeof seed === 'number' && !Number.isFinite(seed)) {
-      throw new Error(`Rng: seed must be a finite number or a string, got ${seed}`);
+      throw new DdpgInputError(`Rng: seed must be a finite number or a string, got ${seed}`);
     }
     this.prng = seedrandom(String(seed), { state: true });
   }
@@ -34,7 +35,7 @@ export class Rng {
   /** Uniform integer in 0..n-1. */
   int(n: number): number {
     if (!Number.isInteger(n) || n <= 0) {
-      throw new Error(`Rng.int: n must be a positive integer, got ${n}`);
+      throw new DdpgInputError(`Rng.int: n must be a positive integer, got ${n}`);
     }
     return Math.floor(this.prng() * n);
   }
@@ -62,10 +63,10 @@ export class Rng {
   setState(s: RngState): void {
     const { i, j, S } = s.arc4;
     if (!Array.isArray(S) || S.length !== 256 || !Number.isInteger(i) || !Number.isInteger(j)) {
-      throw new Error('Rng.setState: invalid ARC4 state (expected integers i, j and S of length 256)');
+      throw new DdpgInputError('Rng.setState: invalid ARC4 state (expected integers i, j and S of length 256)');
     }
     if (s.spare !== null && !Number.isFinite(s.spare)) {
-      throw new Error(`Rng.setState: spare must be null or finite, got ${s.spare}`);
+      throw new DdpgInputError(`Rng.setState: spare must be null or finite, got ${s.spare}`);
     }
     this.prng = seedrandom('', { state: { i, j, S: S.slice() } });
     this.spare = s.spare;

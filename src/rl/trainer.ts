@@ -3,6 +3,7 @@
 //                   store (s, a, r, s′, terminated)   — s′ is the real final obs even on truncation
 //                   once steps ≥ learningStarts: one update
 //                   on episode end: log it, reset the env and the noise
+import { DdpgInputError } from '../errors.js';
 import type { Env, EnvSnapshot } from '../envs/spaces.js';
 import type { DDPG, UpdateStats } from './ddpg.js';
 
@@ -88,7 +89,7 @@ export class Trainer {
   }
 
   restore(s: TrainerSnapshot): void {
-    if (!s || s.obs?.length !== this.obs.length) throw new Error(`trainer state: obs has ${s?.obs?.length} values, expected ${this.obs.length}`);
+    if (!s || s.obs?.length !== this.obs.length) throw new DdpgInputError(`trainer state: obs has ${s?.obs?.length} values, expected ${this.obs.length}`);
     this.step = s.step; this.episode = s.episode; this.obs.set(s.obs);
     this.episodeReturn = s.episodeReturn; this.episodeLength = s.episodeLength; this.sums = { ...s.sums };
     this.needsReset = s.needsReset;
