@@ -161,10 +161,11 @@ export class Mlp {
   /** Same sizes, activations and join: parameters can be copied between the two nets. */
   sameShape(other: Mlp): boolean {
     if (other.paramCount !== this.paramCount || other.layers.length !== this.layers.length) return false;
-    return this.layers.every((l, i) => {
-      const o = other.layers[i];
-      return o.in === l.in && o.out === l.out && o.act === l.act && o.wOffset === l.wOffset && o.bOffset === l.bOffset;
-    });
+    for (let i = 0; i < this.layers.length; i++) { // a loop, not every(): no closure per Polyak update
+      const l = this.layers[i], o = other.layers[i];
+      if (o.in !== l.in || o.out !== l.out || o.act !== l.act || o.wOffset !== l.wOffset || o.bOffset !== l.bOffset) return false;
+    }
+    return true;
   }
 
   private ensureCapacity(batch: number): void {

@@ -82,6 +82,7 @@ export class DDPG {
   private readonly aNext: Float32Array;
   private readonly aPi: Float32Array;
   private readonly dMu: Float32Array;
+  private readonly stats: UpdateStats = { criticLoss: 0, actorLoss: 0, qMean: 0, tdErrorMean: 0 };
 
   constructor(engine: Engine, input: DdpgConfigInput) {
     const c = (this.config = resolveConfig(input));
@@ -153,7 +154,8 @@ export class DDPG {
     this.noise.reset();
   }
 
-  /** One DDPG update on `batch`, or on a uniform sample of batchSize transitions from the replay buffer. */
+  /** One DDPG update on `batch`, or on a uniform sample of batchSize transitions from the replay buffer.
+   *  The returned stats object is reused by the next update: copy it to keep it. */
   update(batch?: UpdateBatch): UpdateStats {
     const { batchSize: B, actDim, gamma, tau } = this.config;
     const b = batch ? this.checkBatch(batch) : this.replay.sample(B);
@@ -194,7 +196,12 @@ export class DDPG {
     this.engine.polyak(this.criticTarget, this.critic, tau);
 
     this.updates += 1;
-    return { criticLoss: criticLoss / B, actorLoss: actorLoss / B, qMean: qMean / B, tdErrorMean: tdAbs / B };
+    const stats = this.stats; // one object per agent, overwritten by each update: no allocation per update
+    stats.criticLoss = criticLoss / B;
+    stats.actorLoss = actorLoss / B;
+    stats.qMean = qMean / B;
+    stats.tdErrorMean = tdAbs / B;
+    return stats;
   }
 
   /** Divergence guard: a network output that is not finite stops training with a DivergenceError naming
