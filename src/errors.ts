@@ -17,11 +17,6 @@ export function checkPositiveInt(value: unknown, what: string): number {
   return value;
 }
 
-export function checkFiniteNumber(value: unknown, what: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) fail(`${what} must be a finite number, got ${String(value)}`);
-  return value;
-}
-
 export function checkLength(array: ArrayLike<number>, expected: number, what: string, shape: string): void {
   if (!array || typeof array.length !== 'number') fail(`${what} must be an array of ${expected} numbers (${shape}), got ${String(array)}`);
   if (array.length !== expected) {

@@ -1,5 +1,5 @@
 // The files of a training run folder: config.json, metrics.csv, checkpoint.ddpg, curve.svg.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../checkpoint/file.js';
 import type { EpisodeLog } from '../rl/trainer.js';
@@ -21,10 +21,3 @@ export function writeText(path: string, text: string): void {
   writeFileAtomic(path, new TextEncoder().encode(text));
 }
 
-/** The metrics rows of a run folder (without header), or [] when there is no file yet. */
-export function readMetricsRows(dir: string): string[] {
-  const p = join(dir, 'metrics.csv');
-  if (!existsSync(p)) return [];
-  const lines = readFileSync(p, 'utf8').split('\n').filter((l) => l.length > 0);
-  return lines[0] === METRICS_HEADER ? lines.slice(1) : lines;
-}

@@ -92,14 +92,14 @@ export class Mlp {
    *  The returned array is a view into engine memory, overwritten by the next forward: copy it to keep it. */
   forward(x: ArrayLike<number>, batch: number, joinInput?: ArrayLike<number>): Float32Array {
     // Validation is complete but cheap: the messages are only built when a check fails (hot path: no
-    // allocation), and finiteness is one pass (allFinite) that falls back to checkFinite to name the entry.
+    // allocation); checkFinite is one pass that builds its message only when it finds a bad entry.
     if (!(Number.isInteger(batch) && batch > 0)) checkPositiveInt(batch, 'batch');
     if (x?.length !== batch * this.inputSize) checkLength(x, batch * this.inputSize, 'forward input x', `batch ${batch} × input size ${this.inputSize}`);
-    if (!allFinite(x)) checkFinite(x, 'forward input x', this.inputSize);
+    checkFinite(x, 'forward input x', this.inputSize);
     if (this.join) {
       if (joinInput === undefined) fail(`this net takes a second input at layer ${this.join.layer}: pass forward(x, batch, joinInput)`);
       if (joinInput?.length !== batch * this.join.size) checkLength(joinInput, batch * this.join.size, 'forward joinInput', `batch ${batch} × join size ${this.join.size}`);
-      if (!allFinite(joinInput)) checkFinite(joinInput, 'forward joinInput', this.join.size);
+      checkFinite(joinInput, 'forward joinInput', this.join.size);
     } else if (joinInput !== undefined) {
       fail('forward got a joinInput but this net has no join (create it with { join: { layer, size } })');
     }
@@ -121,7 +121,7 @@ export class Mlp {
     const batch = this.lastBatch;
     if (batch === 0) fail('backward() needs a forward() first: it differentiates the last forward pass');
     if (dy?.length !== batch * this.outputSize) checkLength(dy, batch * this.outputSize, 'backward dy', `batch ${batch} × output size ${this.outputSize}`);
-    if (!allFinite(dy)) checkFinite(dy, 'backward dy', this.outputSize);
+    checkFinite(dy, 'backward dy', this.outputSize);
     const paramGrads = opts.paramGrads ?? true;
     const inputGrad = opts.inputGrad ?? true;
     const accumulate = opts.accumulate ?? false;
@@ -228,13 +228,6 @@ function writeRows(f32: Float32Array, dst: number, ld: number, src: ArrayLike<nu
     const d = dst + i * ld, s = i * cols;
     for (let j = 0; j < cols; j++) f32[d + j] = src[s + j];
   }
-}
-
-/** True when every entry is a finite number (NaN, ±Infinity and non-numbers fail): the fast path of the
- *  input checks; checkFinite then names the offending entry. */
-function allFinite(a: ArrayLike<number>): boolean {
-  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
-  return true;
 }
 
 function readRows(f32: Float32Array, src: number, ld: number, dst: Float32Array, cols: number, rows: number): void {
