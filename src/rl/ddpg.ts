@@ -125,7 +125,7 @@ export class DDPG {
    *  then μ(s) + noise·(high − low)/2, clipped to the box. The returned array is reused by the next call. */
   act(obs: ArrayLike<number>, opts: { explore?: boolean } = {}): Float32Array {
     const { actDim, actionLow, actionHigh, obsDim } = this.config;
-    checkLength(obs, obsDim, 'act obs', `obsDim ${obsDim}`);
+    if (obs?.length !== obsDim) checkLength(obs, obsDim, 'act obs', `obsDim ${obsDim}`); // message built only on failure
     checkFinite(obs, 'act obs');
     const a = this.actBuf;
     if (opts.explore && this.steps < this.config.learningStarts) {
