@@ -1,8 +1,8 @@
 // Reverse-mode autodiff for a multi-layer perceptron, one call per pass.
 //
 // The network is described by a table in linear memory written by the TypeScript side
-// (src/nn/mlp.ts, writeDescriptor): a header word nLayers, then one 16-word record per layer l:
-//   in, out, act, W, b, dW, db, X, Y, ldY, dX, dY, Wt
+// (src/nn/mlp.ts, writeDescriptor) in the format of src/engine/layer-record.ts: a header word nLayers,
+// then one record per layer l with the fields in, out, act, W, b, dW, db, X, Y, ldY, dX, dY, Wt.
 // X [batch × in] is the layer's input; Y (row stride ldY) is where its output h = f(X·W + b) goes,
 // which is the left part of the next layer's X — so a second input written into the right part
 // of some X (columns [out_{l−1}, in_l)) joins the network at that layer. dX / dY hold the gradients
@@ -17,21 +17,22 @@ import { gemm, gemmBiasRelu, gemmDerivative } from './gemm';
 import { colsum } from './colsum';
 import { transpose } from './transpose';
 import { ACT_IDENTITY, ACT_RELU, ACT_TANH, tanhRows, activationBackward } from './activations';
+import { LayerField as F, LAYER_RECORD_WORDS, LAYER_TABLE_HEADER_WORDS } from '../src/engine/layer-record';
 
-const HEADER_BYTES: usize = 16;
-const RECORD_BYTES: usize = 64;
+const HEADER_BYTES: usize = <usize>LAYER_TABLE_HEADER_WORDS << 2;
+const RECORD_BYTES: usize = <usize>LAYER_RECORD_WORDS << 2;
 
-@inline function field(rec: usize, i: i32): i32 {
-  return load<i32>(rec + (<usize>i << 2));
+@inline function field(rec: usize, f: F): i32 {
+  return load<i32>(rec + (<usize>f << 2));
 }
 
 export function mlpForward(desc: usize, batch: i32): void {
   const layers = load<i32>(desc);
   for (let l = 0; l < layers; l++) {
     const rec = desc + HEADER_BYTES + <usize>l * RECORD_BYTES;
-    const nIn = field(rec, 0), nOut = field(rec, 1), act = field(rec, 2);
-    const W = <usize>field(rec, 3), b = <usize>field(rec, 4);
-    const X = <usize>field(rec, 7), Y = <usize>field(rec, 8), ldY = field(rec, 9);
+    const nIn = field(rec, F.In), nOut = field(rec, F.Out), act = field(rec, F.Act);
+    const W = <usize>field(rec, F.W), b = <usize>field(rec, F.B);
+    const X = <usize>field(rec, F.X), Y = <usize>field(rec, F.Y), ldY = field(rec, F.LdY);
     gemmBiasRelu(batch, nOut, nIn, X, nIn, 1, W, nOut, Y, ldY, b, act == ACT_RELU);
     if (act == ACT_TANH) tanhRows(Y, ldY, batch, nOut);
   }
@@ -42,10 +43,10 @@ export function mlpBackward(desc: usize, batch: i32, paramGrads: bool, accumulat
   const layers = load<i32>(desc);
   for (let l = layers - 1; l >= stop; l--) {
     const rec = desc + HEADER_BYTES + <usize>l * RECORD_BYTES;
-    const nIn = field(rec, 0), nOut = field(rec, 1), act = field(rec, 2);
-    const W = <usize>field(rec, 3), dW = <usize>field(rec, 5), db = <usize>field(rec, 6);
-    const X = <usize>field(rec, 7), Y = <usize>field(rec, 8), ldY = field(rec, 9);
-    const dX = <usize>field(rec, 10), dY = <usize>field(rec, 11), Wt = <usize>field(rec, 12);
+    const nIn = field(rec, F.In), nOut = field(rec, F.Out), act = field(rec, F.Act);
+    const W = <usize>field(rec, F.W), dW = <usize>field(rec, F.DW), db = <usize>field(rec, F.DB);
+    const X = <usize>field(rec, F.X), Y = <usize>field(rec, F.Y), ldY = field(rec, F.LdY);
+    const dX = <usize>field(rec, F.DX), dY = <usize>field(rec, F.DY), Wt = <usize>field(rec, F.Wt);
     // dZ = dY ⊙ f′(Y): for the top layer here; below it, the dX GEMM of the layer above already did it.
     if (l == layers - 1) activationBackward(dY, ldY, Y, ldY, batch, nOut, act);
     if (paramGrads) {
@@ -56,10 +57,10 @@ export function mlpBackward(desc: usize, batch: i32, paramGrads: bool, accumulat
       // dX_l = dZ_l·W_lᵀ is dY of layer l − 1, whose output is X_l's first out_{l−1} columns: fold its
       // activation derivative into the GEMM's epilogue (join columns beyond them are left as they are).
       const below = rec - RECORD_BYTES;
-      const belowAct = field(below, 2);
+      const belowAct = field(below, F.Act);
       transpose(W, nIn, nOut, Wt);
       if (belowAct == ACT_IDENTITY) gemm(batch, nIn, nOut, dY, ldY, 1, Wt, nIn, dX, nIn, false);
-      else gemmDerivative(batch, nIn, nOut, dY, ldY, 1, Wt, nIn, dX, nIn, X, field(below, 1), belowAct);
+      else gemmDerivative(batch, nIn, nOut, dY, ldY, 1, Wt, nIn, dX, nIn, X, field(below, F.Out), belowAct);
     } else if (wantDx) {
       transpose(W, nIn, nOut, Wt);
       gemm(batch, nIn, nOut, dY, ldY, 1, Wt, nIn, dX, nIn, false);

@@ -1,22 +1,31 @@
 // Public API of ddpg-wasm.
 // Engine and networks
-export { loadEngine, Engine } from './engine/engine.js';
+export { loadEngine, Engine } from './nn/engine.js';
 export type { WasmSource } from './engine/load.js';
 export { Mlp, type MlpOptions, type BackwardOptions } from './nn/mlp.js';
 export type { JoinSpec, LayerLayout } from './nn/layout.js';
 export { Adam, type AdamOptions, type AdamState } from './nn/adam.js';
-// DDPG
-export { DDPG, type UpdateStats, type UpdateBatch } from './rl/ddpg.js';
-export { DEFAULTS, PAPER_PRESET, resolveConfig, type DdpgConfig, type DdpgConfigInput, type NoiseKind } from './rl/config.js';
-export { PRESETS, type EnvPreset } from './rl/presets.js';
+// Agents: the contract, the shared off-policy machinery, DDPG and TD3, the registry
+export type { Agent, AlgorithmName, Stateful, UpdateStats, UpdateBatch } from './rl/agent.js';
+export { OffPolicyAgent, actorNetwork, criticNetwork, targetOf, type AgentPlan, type NetworkSpec } from './rl/off-policy.js';
+export { DDPG, ddpgNetworks } from './rl/ddpg.js';
+export { TD3, td3Networks, type Td3UpdateStats } from './rl/td3.js';
+export { ALGORITHMS, ALGORITHM_NAMES, algorithm, createAgent, type Algorithm } from './rl/algorithms.js';
+export {
+  DDPG_DEFAULTS, TD3_DEFAULTS, FIELDS, resolveDdpgConfig, resolveTd3Config,
+  type OffPolicyConfig, type DdpgConfig, type DdpgConfigInput, type Td3Config, type Td3ConfigInput, type NoiseKind,
+} from './rl/config.js';
+export { DDPG_PRESETS, TD3_PRESETS, DDPG_PAPER, TD3_PAPER, type EnvPreset, type NamedPreset } from './rl/presets.js';
 export { ReplayBuffer, createBatch, type Batch } from './rl/replay.js';
 export { GaussianNoise, OrnsteinUhlenbeckNoise } from './rl/noise.js';
-export { Rng } from './rl/rng.js';
+export { Rng } from './rng.js';
 export { Trainer, evaluate, type EpisodeLog } from './rl/trainer.js';
 export { agentToCheckpoint, agentFromCheckpoint } from './rl/agent-state.js';
 // Environments
-export { makeEnv, ENV_IDS } from './envs/registry.js';
-export type { Env, Box, StepResult } from './envs/spaces.js';
+export { makeEnv, wrapEnv, ENV_IDS } from './envs/registry.js';
+export { TimeLimit, OrderEnforcing, ActionCheck, Wrapper } from './envs/wrappers/index.js';
+export type { Env, AnyEnv, StepResult, ResetResult, EnvSnapshot } from './envs/env.js';
+export type { Box } from './envs/box.js';
 // Checkpoints (bytes; Node file helpers are in ddpg-wasm's CLI)
 export { encodeCheckpoint, decodeCheckpoint, CheckpointError, FORMAT_VERSION } from './checkpoint/format.js';
 export { DdpgInputError, DivergenceError } from './errors.js';

@@ -5,8 +5,9 @@
 // A policy file is a checkpoint (src/checkpoint/format.ts) with kind 'policy', one array 'actor' (the flat
 // parameters in the layout of src/nn/layout.ts) and meta { sizes, hidden, output, actionLow, actionHigh }
 // plus any provenance the writer adds (env, steps, …). act(obs) = scale ⊙ μ(obs) + bias with
-// scale = (high − low)/2 and bias = (high + low)/2: DDPG's deterministic action, bit for bit.
-import { loadEngine, Engine } from './engine/engine.js';
+// scale = (high − low)/2 and bias = (high + low)/2: the agent's deterministic action (DDPG's or TD3's), bit
+// for bit.
+import { loadEngine, Engine } from './nn/engine.js';
 import type { WasmSource } from './engine/load.js';
 import { CheckpointError, decodeCheckpoint, encodeCheckpoint, type CheckpointContent } from './checkpoint/format.js';
 import { checkFinite, checkLength } from './errors.js';
@@ -35,15 +36,17 @@ export interface Policy {
   act(obs: ArrayLike<number>): Float32Array;
 }
 
-/** The parts of a DDPG agent a policy needs (structural, so this file does not import the trainer). */
+/** The parts of an agent a policy needs (structural, so this file does not import the RL code). */
 export interface ActorSource {
   actor: Mlp;
   config: { actionLow: number[]; actionHigh: number[] };
+  algorithm?: string;
 }
 
 /** The policy file bytes of an agent's actor; `meta` adds provenance (e.g. { env: 'Pendulum-v1' }). */
 export function encodePolicy(agent: ActorSource, meta: Record<string, unknown> = {}): Uint8Array {
   const { actor, config } = agent;
+  if (agent.algorithm !== undefined) meta = { algorithm: agent.algorithm, ...meta };
   const layers = actor.layers;
   const spec: PolicySpec = {
     sizes: [...actor.sizes],
@@ -66,17 +69,19 @@ export function toPolicyContent(content: CheckpointContent, source = '<bytes>'):
   if (content.kind !== 'agent') bad(`holds a '${content.kind}', expected a 'policy' or an 'agent' checkpoint`);
   const config = content.meta.config as Record<string, unknown> | undefined;
   if (!config || typeof config !== 'object') bad("agent checkpoint has no 'config' in its meta");
-  const { obsDim, actDim, actorHidden, actionLow, actionHigh } = config!;
+  const actor = (content.meta.networks as Record<string, Record<string, unknown>> | undefined)?.actor;
+  if (!actor || typeof actor !== 'object') bad("agent checkpoint does not describe its 'actor' network (meta.networks.actor)");
   const meta: Record<string, unknown> = {
-    sizes: [obsDim, ...(Array.isArray(actorHidden) ? actorHidden : [actorHidden]), actDim],
-    hidden: 'relu', output: 'tanh', actionLow, actionHigh, // DDPG's actor (src/rl/ddpg.ts)
+    sizes: actor!.sizes, hidden: actor!.hidden, output: actor!.output, actionLow: config!.actionLow, actionHigh: config!.actionHigh,
     from: 'agent checkpoint',
   };
+  if (typeof content.meta.algorithm === 'string') meta.algorithm = content.meta.algorithm;
   const run = content.meta.run as { env?: unknown } | undefined;
   if (typeof run?.env === 'string') meta.env = run.env;
   if (Number.isInteger(content.meta.steps)) meta.steps = content.meta.steps;
-  checkSpec(meta, content.arrays.actor, bad);
-  return { kind: POLICY_KIND, meta, arrays: { actor: content.arrays.actor } };
+  const params = content.arrays['networks.actor'];
+  checkSpec(meta, params, bad);
+  return { kind: POLICY_KIND, meta, arrays: { actor: params } };
 }
 
 /** Loads a policy (or an agent checkpoint's actor) from file bytes. `engine` is an engine to share, or where
@@ -106,7 +111,7 @@ class LoadedPolicy implements Policy {
     this.actDim = m.sizes[m.sizes.length - 1];
     this.net = engine.mlp({ sizes: m.sizes, hidden: m.hidden, output: m.output, maxBatch: 1 });
     this.net.setParams(content.arrays.actor);
-    // Computed exactly as DDPG does, so actions match the agent's bit for bit.
+    // Computed exactly as the agent does (src/rl/off-policy.ts), so actions match its act() bit for bit.
     this.scale = Float32Array.from(m.actionLow, (lo, i) => (m.actionHigh[i] - lo) / 2);
     this.bias = Float32Array.from(m.actionLow, (lo, i) => (m.actionHigh[i] + lo) / 2);
     this.out = new Float32Array(this.actDim);
@@ -140,7 +145,7 @@ function checkSpec(meta: Record<string, unknown>, actor: Float32Array | undefine
   (actionLow as number[]).forEach((lo, i) => {
     if (!(lo < (actionHigh as number[])[i])) bad(`policy action box has low ${lo} ≥ high ${(actionHigh as number[])[i]} in dimension ${i}`);
   });
-  if (!actor) bad("array 'actor' is missing");
+  if (!actor) bad("array 'actor' (the policy's parameters) is missing");
   const { paramCount } = planLayers(widths, hidden as 'relu', output as 'tanh');
   if (actor!.length !== paramCount) bad(`array 'actor' has ${actor!.length} values, sizes ${JSON.stringify(widths)} need ${paramCount}`);
   for (let i = 0; i < actor!.length; i++) if (!Number.isFinite(actor![i])) bad(`array 'actor' holds ${actor![i]} at index ${i}`);

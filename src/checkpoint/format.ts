@@ -1,9 +1,10 @@
-// The checkpoint file format, version 1 (docs/checkpoint-format.md). Pure bytes in, bytes out: no file
-// system, so it also runs in browsers and workers.
+// The checkpoint file format, version 2 (docs/checkpoint-format.md). Pure bytes in, bytes out: no file
+// system, so it also runs in browsers and workers. Files of version 1 (ddpg-wasm 0.1) are read too: their
+// content comes back in version 2's names (format1.ts).
 //
 //   offset  size  field
 //   0       8     magic "DDPGWASM"
-//   8       4     format version, u32 little-endian (1)
+//   8       4     format version, u32 little-endian (2)
 //   12      4     header length H in bytes, u32 LE
 //   16      4     CRC-32 of the header bytes, u32 LE
 //   20      H     header: UTF-8 JSON { kind, arrays: [{ name, length }], payloadBytes, payloadCrc32, meta }
@@ -11,11 +12,14 @@
 //   P       …     payload: the float32 arrays of `arrays`, in order, little-endian
 // Every read checks all of it and throws CheckpointError naming the source and the problem.
 
-export const MAGIC = 'DDPGWASM';
-export const FORMAT_VERSION = 1;
-const PREFIX = 20;
-
 import { crc32 } from './crc32.js';
+import { upgradeFormat1 } from './format1.js';
+
+export const MAGIC = 'DDPGWASM';
+export const FORMAT_VERSION = 2;
+/** The versions decodeCheckpoint reads. */
+export const READABLE_VERSIONS: readonly number[] = [1, 2];
+const PREFIX = 20;
 
 export class CheckpointError extends Error {
   override name = 'CheckpointError';
@@ -30,6 +34,9 @@ export interface CheckpointContent {
   /** Plain-JSON data: config, counters, RNG states, … */
   meta: Record<string, unknown>;
   arrays: Record<string, Float32Array>;
+  /** The format version of the file it was decoded from (set by decodeCheckpoint; always written as the
+   *  current FORMAT_VERSION). */
+  formatVersion?: number;
 }
 
 interface Header {
@@ -80,7 +87,7 @@ export function decodeCheckpoint(bytes: Uint8Array, source = '<bytes>'): Checkpo
   if (magic !== MAGIC) bad(`wrong magic ${JSON.stringify(magic)}, expected "${MAGIC}" — not a ddpg-wasm checkpoint`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint32(8, true);
-  if (version !== FORMAT_VERSION) bad(`format version ${version} is not supported (this ddpg-wasm reads version ${FORMAT_VERSION})`);
+  if (!READABLE_VERSIONS.includes(version)) bad(`format version ${version} is not supported (this ddpg-wasm reads versions ${READABLE_VERSIONS.join(' and ')})`);
   const headerLength = view.getUint32(12, true);
   if (PREFIX + headerLength > bytes.length) bad(`file is truncated: header needs ${headerLength} bytes, only ${bytes.length - PREFIX} present`);
   const headerBytes = bytes.subarray(PREFIX, PREFIX + headerLength);
@@ -116,7 +123,8 @@ export function decodeCheckpoint(bytes: Uint8Array, source = '<bytes>'): Checkpo
     arrays[a.name] = readF32(payload, off, a.length);
     off += 4 * a.length;
   }
-  return { kind: header.kind, meta: header.meta, arrays };
+  const content: CheckpointContent = { kind: header.kind, meta: header.meta, arrays };
+  return { ...(version === 1 ? upgradeFormat1(content) : content), formatVersion: version };
 }
 
 function align4(n: number): number {

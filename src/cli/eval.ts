@@ -1,6 +1,6 @@
 // `ddpg-wasm eval`: mean ± std return of a checkpoint's deterministic policy.
 import { parseArgs } from 'node:util';
-import { loadEngine } from '../engine/engine.js';
+import { loadEngine } from '../nn/engine.js';
 import { makeEnv } from '../envs/index.js';
 import { loadCheckpoint } from '../checkpoint/file.js';
 import { agentFromCheckpoint } from '../rl/agent-state.js';

@@ -1,45 +1,46 @@
-// Command-line flags for every DDPG config field (kebab-case of the field name), parsed with util.parseArgs.
-import { DEFAULTS, type DdpgConfig } from '../rl/config.js';
+// Command-line flags for the agents' config fields: the kebab-case of each field name (`--actor-lr`), made
+// from the field table in src/rl/config.ts, parsed with util.parseArgs.
+import { ALGORITHMS, type Algorithm } from '../rl/algorithms.js';
+import { FIELDS, type Td3Config } from '../rl/config.js';
 
 export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-type FieldKind = 'number' | 'list' | 'string';
+type Field = keyof Td3Config;
 
-// --seed is a run option (it seeds everything), so it is not repeated here.
-const CONFIG_FIELDS = (Object.keys(DEFAULTS) as (keyof typeof DEFAULTS)[]).filter((f) => f !== 'seed');
+/** Fields that get a flag: all but those the env sets, and seed (a run option: it seeds everything). */
+const FLAG_FIELDS = (Object.keys(FIELDS) as Field[]).filter((f) => FIELDS[f].flag !== 'env' && f !== 'seed');
 
 export function kebab(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
-function kindOf(field: keyof typeof DEFAULTS): FieldKind {
-  const v = DEFAULTS[field];
-  return Array.isArray(v) ? 'list' : typeof v === 'number' ? 'number' : 'string';
-}
-
-/** parseArgs option specs for all config fields (all taken as strings, converted by configFromFlags). */
+/** parseArgs option specs for the fields of every algorithm (all taken as strings, converted by configFromFlags). */
 export function configOptions(): Record<string, { type: 'string' }> {
-  return Object.fromEntries(CONFIG_FIELDS.map((f) => [kebab(f), { type: 'string' as const }]));
+  return Object.fromEntries(FLAG_FIELDS.map((f) => [kebab(f), { type: 'string' as const }]));
 }
 
-/** The config fields given on the command line, converted and checked for form (values are checked later). */
-export function configFromFlags(values: Record<string, unknown>): Partial<DdpgConfig> {
+/** The config fields given on the command line, converted and checked for form (values are checked by the
+ *  algorithm's config). A flag of a field `algo` does not have is a UsageError. */
+export function configFromFlags(values: Record<string, unknown>, algo: Algorithm): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const field of CONFIG_FIELDS) {
+  for (const field of FLAG_FIELDS) {
     const raw = values[kebab(field)];
     if (raw === undefined) continue;
-    const text = String(raw);
     const flag = `--${kebab(field)}`;
-    switch (kindOf(field)) {
+    if (!algo.fields.includes(field)) {
+      throw new UsageError(`${flag} is not a setting of ${algo.title} (--algo ${algo.name}); it belongs to ${owners(field)}`);
+    }
+    const text = String(raw);
+    switch (FIELDS[field].flag) {
       case 'number': {
         const v = Number(text);
         if (text.trim() === '' || !Number.isFinite(v)) throw new UsageError(`${flag} expects a number, got '${text}'`);
         out[field] = v;
         break;
       }
-      case 'list': {
+      case 'sizes': {
         const parts = text.split(',').map((s) => Number(s.trim()));
         if (!parts.length || parts.some((v) => !Number.isInteger(v) || v <= 0)) {
           throw new UsageError(`${flag} expects comma-separated positive integers like 256,256, got '${text}'`);
@@ -51,12 +52,17 @@ export function configFromFlags(values: Record<string, unknown>): Partial<DdpgCo
         out[field] = text;
     }
   }
-  return out as Partial<DdpgConfig>;
+  return out;
 }
 
-export function configHelp(): string {
-  return CONFIG_FIELDS.map((f) => {
-    const d = DEFAULTS[f];
-    return `  --${kebab(f).padEnd(22)} default ${Array.isArray(d) ? d.join(',') : String(d)}`;
+/** One line per flag of `algo`: the value that will be used (`config`), then what it means. */
+export function configHelp(algo: Algorithm, config: Record<string, unknown>): string {
+  return FLAG_FIELDS.filter((f) => algo.fields.includes(f)).map((f) => {
+    const v = config[f];
+    return `  --${kebab(f).padEnd(22)} ${(Array.isArray(v) ? v.join(',') : String(v)).padEnd(9)} ${FIELDS[f].doc}`;
   }).join('\n');
+}
+
+function owners(field: Field): string {
+  return Object.values(ALGORITHMS).filter((a) => a.fields.includes(field)).map((a) => `${a.title} (--algo ${a.name})`).join(', ');
 }

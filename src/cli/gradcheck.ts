@@ -1,7 +1,7 @@
 // `ddpg-wasm gradcheck`: build an MLP with the engine, check its backward pass against float64 central
 // finite differences (src/gradcheck.ts) and print one row per layer. Exit code 1 when a gradient disagrees.
 import { parseArgs } from 'node:util';
-import { loadEngine } from '../engine/engine.js';
+import { loadEngine } from '../nn/engine.js';
 import { gradcheck, type GradcheckReport, type GradGroup } from '../gradcheck.js';
 import seedrandom from 'seedrandom';
 import { UsageError } from './flags.js';

@@ -8,7 +8,7 @@ export const CHECKPOINT_FILE = 'checkpoint.ddpg';
 export const METRICS_HEADER = 'step,episode,return,length,critic_loss,actor_loss,q_mean,wall_s';
 
 export function metricsRow(e: EpisodeLog, wallSeconds: number): string {
-  const f = (v: number) => (Number.isNaN(v) ? '' : String(v));
+  const f = (v: number | undefined) => (v === undefined ? '' : String(v));
   return [e.step, e.episode, e.return, e.length, f(e.criticLoss), f(e.actorLoss), f(e.qMean), wallSeconds.toFixed(3)].join(',');
 }
 

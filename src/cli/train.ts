@@ -1,15 +1,16 @@
-// `ddpg-wasm train`: train DDPG on an environment, writing a run folder (config.json, metrics.csv,
-// checkpoint.ddpg, curve.svg), with periodic checkpoints, exact resume and a clean stop on SIGINT/SIGTERM.
+// `ddpg-wasm train`: train an agent (DDPG or TD3, src/rl/algorithms.ts) on an environment, writing a run
+// folder (config.json, metrics.csv, checkpoint.ddpg, curve.svg), with periodic checkpoints, exact resume and
+// a clean stop on SIGINT/SIGTERM. It works through the agent contract: no algorithm is named here.
 import { mkdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadEngine, type Engine } from '../engine/engine.js';
+import { loadEngine, type Engine } from '../nn/engine.js';
 import { makeEnv, ENV_IDS } from '../envs/index.js';
 import { loadCheckpoint, saveCheckpoint } from '../checkpoint/file.js';
 import { agentFromCheckpoint, agentToCheckpoint } from '../rl/agent-state.js';
-import { PAPER_PRESET, type DdpgConfigInput } from '../rl/config.js';
-import { DDPG } from '../rl/ddpg.js';
-import { PRESETS } from '../rl/presets.js';
+import type { Agent } from '../rl/agent.js';
+import { algorithm, ALGORITHM_NAMES, type Algorithm } from '../rl/algorithms.js';
+import type { ConfigInput, OffPolicyConfig } from '../rl/config.js';
 import { Trainer, evaluate, type EpisodeLog, type TrainerSnapshot } from '../rl/trainer.js';
 import { DivergenceError } from '../errors.js';
 import { configFromFlags, configHelp, configOptions, UsageError } from './flags.js';
@@ -19,31 +20,50 @@ import { Introspection, csvCells } from '../rl/introspection.js';
 import { Progress } from './progress.js';
 import { CHECKPOINT_FILE, METRICS_HEADER, metricsRow, writeText } from './run-files.js';
 
-export const TRAIN_HELP = `Usage: ddpg-wasm train [--env ID] [--steps N] [--seed S] [--out DIR] [hyper-parameter flags]
+const DEFAULT_ENV = 'Pendulum-v1';
+const DEFAULT_ALGO = 'ddpg';
+
+const usage = () => `Usage: ddpg-wasm train [--env ID] [--algo ${ALGORITHM_NAMES.join('|')}] [--steps N] [--seed S] [--out DIR] [hyper-parameter flags]
        ddpg-wasm train --resume DIR [--steps N]
 
-  --env ID                  ${ENV_IDS.join(' | ')} (default Pendulum-v1); its preset sets the defaults
+  --env ID                  ${ENV_IDS.join(' | ')} (default ${DEFAULT_ENV}); its preset sets the defaults
+  --algo NAME               ${ALGORITHM_NAMES.join(' | ')} (default ${DEFAULT_ALGO})
   --steps N                 total environment steps (default: the env preset's)
   --seed S                  one seed for everything: weights, noise, replay sampling, env resets (default 1)
-  --out DIR                 run folder (default runs/<env>-seed<S>-<time>)
-  --preset paper            the DDPG paper's settings (400/300, lr 1e-4/1e-3, tau 0.001, batch 64, OU, L2 1e-2, action at layer 2)
+  --out DIR                 run folder (default runs/<env>-<algo>-seed<S>-<time>)
+  --preset paper            the algorithm's paper settings (DDPG: Lillicrap et al. 2015; TD3: Fujimoto et al. 2018)
   --resume DIR              continue the run in DIR from its latest checkpoint (to --steps, default its own total)
   --checkpoint-every N      write checkpoint.ddpg every N steps (default 5000)
   --eval-episodes N         deterministic evaluation episodes at the end (default 10)
   --quiet                   no progress line
   --log-grads               add per-layer weight/gradient norms, mean |TD error| and the critic's mean Q vs the
-                            actual discounted return to metrics.csv; also writes q-vs-return.svg (docs/gradients.md)
-Hyper-parameters (defaults before the env preset):
-${configHelp()}`;
+                            actual discounted return to metrics.csv; also writes q-vs-return.svg (docs/gradients.md)`;
+
+/** The usage text with every hyper-parameter flag of the chosen algorithm and the value it will have for the
+ *  chosen env and preset (flags given on the command line included). */
+export function trainHelp(argv: string[] = []): string {
+  let lines: string;
+  try {
+    const { values } = parseArgs({ args: argv, options: { ...RUN_OPTIONS, ...configOptions() }, strict: false, allowPositionals: true });
+    const { algo, envId, input } = runInput(values as Values);
+    lines = `Hyper-parameters of ${algo.title} on ${envId}: the values that will be used (library defaults, then the ` +
+      `${envId} preset${values.preset ? `, --preset ${String(values.preset)}` : ''} and your flags):\n${configHelp(algo, algo.resolveConfig(input) as never)}`;
+  } catch (e) {
+    lines = `(cannot show the values: ${(e as Error).message})`;
+  }
+  return `${usage()}\n\n${lines}`;
+}
+export const TRAIN_HELP = usage();
 
 const RUN_OPTIONS = {
-  env: { type: 'string' }, steps: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' },
+  env: { type: 'string' }, algo: { type: 'string' }, steps: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' },
   preset: { type: 'string' }, resume: { type: 'string' }, 'checkpoint-every': { type: 'string' },
   'eval-episodes': { type: 'string' }, quiet: { type: 'boolean' }, 'log-grads': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
 } as const;
 
 interface RunMeta {
   env: string;
+  algo: string;
   totalSteps: number;
   seed: number;
   evalEpisodes: number;
@@ -62,42 +82,57 @@ function intFlag(v: string | undefined, flag: string, min: number): number | und
 
 export async function trainCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { ...RUN_OPTIONS, ...configOptions() }, strict: true, allowPositionals: false });
-  if (values.help) { console.log(TRAIN_HELP); return 0; }
+  if (values.help) { console.log(trainHelp(argv)); return 0; }
   const engine = await loadEngine();
   return values.resume ? resumeRun(engine, values) : newRun(engine, values);
 }
 
 type Values = Record<string, string | boolean | undefined>;
 
-async function newRun(engine: Engine, values: Values): Promise<number> {
-  const envId = (values.env as string | undefined) ?? 'Pendulum-v1';
+/** The algorithm, env and config input a new run gets from its flags: env fields, then the env preset of the
+ *  algorithm, then a named preset, then the flags, then the seed. */
+function runInput(values: Values): { algo: Algorithm; envId: string; seed: number; steps: number | undefined; input: ConfigInput<OffPolicyConfig> } {
+  const envId = (values.env as string | undefined) ?? DEFAULT_ENV;
   if (!ENV_IDS.includes(envId)) throw new UsageError(`unknown --env '${envId}'; known: ${ENV_IDS.join(', ')}`);
-  const preset = PRESETS[envId];
+  const algoName = (values.algo as string | undefined) ?? DEFAULT_ALGO;
+  if (!(ALGORITHM_NAMES as string[]).includes(algoName)) throw new UsageError(`unknown --algo '${algoName}'; known: ${ALGORITHM_NAMES.join(', ')}`);
+  const algo = algorithm(algoName);
+  const preset = algo.envPresets[envId];
+  let named: Partial<OffPolicyConfig> = {};
+  if (values.preset !== undefined) {
+    const p = algo.namedPresets[String(values.preset)];
+    if (!p) throw new UsageError(`--preset expects ${Object.keys(algo.namedPresets).map((k) => `'${k}'`).join(' or ')} for ${algo.title}, got '${String(values.preset)}'`);
+    named = p.config;
+  }
   const seed = intFlag(values.seed as string, 'seed', 0) ?? 1;
-  const totalSteps = intFlag(values.steps as string, 'steps', 1) ?? preset?.steps ?? 100_000;
-  if (values.preset !== undefined && values.preset !== 'paper') throw new UsageError(`--preset expects 'paper', got '${String(values.preset)}'`);
   const env = makeEnv(envId);
-  const input: DdpgConfigInput = {
+  const input = {
     obsDim: env.observationSpace.shape[0], actDim: env.actionSpace.shape[0],
     actionLow: Array.from(env.actionSpace.low), actionHigh: Array.from(env.actionSpace.high),
-    ...preset?.config, ...(values.preset === 'paper' ? PAPER_PRESET : {}), ...configFromFlags(values), seed,
+    ...preset?.config, ...named, ...configFromFlags(values, algo), seed,
   };
-  const agent = new DDPG(engine, input);
+  return { algo, envId, seed, steps: preset?.steps, input };
+}
+
+async function newRun(engine: Engine, values: Values): Promise<number> {
+  const { algo, envId, seed, steps, input } = runInput(values);
+  const totalSteps = intFlag(values.steps as string, 'steps', 1) ?? steps ?? 100_000;
+  const agent = algo.create(engine, input);
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  const dir = (values.out as string | undefined) ?? join('runs', `${envId}-seed${seed}-${stamp}`);
+  const dir = (values.out as string | undefined) ?? join('runs', `${envId}-${algo.name}-seed${seed}-${stamp}`);
   if (existsSync(join(dir, CHECKPOINT_FILE))) {
     throw new UsageError(`${dir} already holds a run; continue it with --resume ${dir} or choose another --out`);
   }
   mkdirSync(dir, { recursive: true });
-  writeText(join(dir, 'config.json'), JSON.stringify({ env: envId, steps: totalSteps, ...agent.config }, null, 2) + '\n');
+  writeText(join(dir, 'config.json'), JSON.stringify({ env: envId, algo: algo.name, steps: totalSteps, ...agent.config }, null, 2) + '\n');
   const meta: RunMeta = {
-    env: envId, totalSteps, seed,
+    env: envId, algo: algo.name, totalSteps, seed,
     evalEpisodes: intFlag(values['eval-episodes'] as string, 'eval-episodes', 0) ?? 10,
     checkpointEvery: intFlag(values['checkpoint-every'] as string, 'checkpoint-every', 1) ?? 5000,
     trainer: undefined as unknown as TrainerSnapshot, metrics: [], logGrads: values['log-grads'] === true,
   };
-  console.error(`training DDPG on ${envId} for ${totalSteps} steps, seed ${seed} → ${dir}`);
-  return runLoop(agent, new Trainer(agent, env, seed), dir, meta, values);
+  console.error(`training ${algo.title} on ${envId} for ${totalSteps} steps, seed ${seed} → ${dir}`);
+  return runLoop(agent, new Trainer(agent, makeEnv(envId), seed), dir, meta, values);
 }
 
 async function resumeRun(engine: Engine, values: Values): Promise<number> {
@@ -106,7 +141,10 @@ async function resumeRun(engine: Engine, values: Values): Promise<number> {
   const content = loadCheckpoint(file);
   const meta = content.meta.run as RunMeta | undefined;
   if (!meta || typeof meta.env !== 'string' || !Array.isArray(meta.metrics)) throw new UsageError(`${file} is not a training-run checkpoint (no run state)`);
+  if (!ENV_IDS.includes(meta.env)) throw new UsageError(`${file} is a run on '${meta.env}', which this ddpg-wasm does not know (known: ${ENV_IDS.join(', ')})`);
+  if (content.meta.replay === undefined) throw new UsageError(`${file} holds no replay buffer, so it cannot be resumed exactly`);
   const agent = agentFromCheckpoint(engine, content, file);
+  meta.algo = agent.algorithm;
   const trainer = new Trainer(agent, makeEnv(meta.env), meta.seed);
   trainer.restore(meta.trainer);
   if (values['log-grads'] && !meta.logGrads) throw new UsageError('--log-grads must be given when the run starts (it fixes the columns of metrics.csv)');
@@ -116,7 +154,7 @@ async function resumeRun(engine: Engine, values: Values): Promise<number> {
   return runLoop(agent, trainer, dir, meta, values);
 }
 
-async function runLoop(agent: DDPG, trainer: Trainer, dir: string, meta: RunMeta, values: Values): Promise<number> {
+async function runLoop(agent: Agent, trainer: Trainer, dir: string, meta: RunMeta, values: Values): Promise<number> {
   const file = join(dir, CHECKPOINT_FILE);
   const metrics = meta.metrics;
   const progress = values.quiet ? undefined : new Progress(meta.totalSteps, trainer.step);
@@ -125,8 +163,8 @@ async function runLoop(agent: DDPG, trainer: Trainer, dir: string, meta: RunMeta
   const header = look ? `${METRICS_HEADER},${look.columns().join(',')}` : METRICS_HEADER;
   const writeMetrics = () => writeText(join(dir, 'metrics.csv'), [header, ...metrics].join('\n') + '\n');
   const checkpoint = () => {
-    for (const n of ['actor', 'critic'] as const) {
-      if (!agent[n].getParams().every(Number.isFinite)) throw new Error(`${n} parameters are not finite at step ${trainer.step}; keeping the last good checkpoint`);
+    for (const [name, net] of Object.entries(agent.networks)) {
+      if (!net.paramsView().every(Number.isFinite)) throw new Error(`${name} parameters are not finite at step ${trainer.step}; keeping the last good checkpoint`);
     }
     writeMetrics();
     saveCheckpoint(file, agentToCheckpoint(agent, { withReplay: true, meta: { run: { ...meta, trainer: trainer.snapshot(), metrics } } }));
@@ -170,7 +208,7 @@ async function runLoop(agent: DDPG, trainer: Trainer, dir: string, meta: RunMeta
   progress?.done();
   checkpoint();
   writeText(join(dir, 'curve.svg'), curveSvg(metrics.map((r) => { const c = r.split(','); return { step: +c[0], value: +c[2] }; }),
-    { title: `DDPG on ${meta.env}, seed ${meta.seed}` }));
+    { title: `${algorithm(meta.algo).title} on ${meta.env}, seed ${meta.seed}` }));
   if (look) writeText(join(dir, 'q-vs-return.svg'), qVsReturnSvg(pointsFromMetrics(header, metrics), { title: `critic Q vs actual discounted return, ${meta.env}, seed ${meta.seed}` }));
   if (stopSignal) {
     console.error(`stopped by ${stopSignal} at step ${trainer.step}; checkpoint written. Resume with: ddpg-wasm train --resume ${dir}`);

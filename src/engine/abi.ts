@@ -1,7 +1,22 @@
-// The functions exported by assembly/index.ts. Pointers are byte offsets into `memory`.
+// The functions exported by the engine's .wasm. Pointers are byte offsets into `memory`.
+
+/** build/engine.wasm (assembly/index.ts): what the library calls. */
 export interface EngineExports {
   memory: WebAssembly.Memory;
   heapBase(): number;
+  adamStep(p: number, g: number, m: number, v: number, n: number, lr: number, beta1: number, beta2: number,
+           eps: number, weightDecay: number, biasCorrection1: number, biasCorrection2: number): void;
+  polyak(target: number, source: number, n: number, tau: number): void;
+  copy(target: number, source: number, n: number): void;
+  mseLoss(q: number, y: number, n: number, grad: number): number;
+  /** One forward / backward pass over the layer table at `desc` (src/engine/layer-record.ts). */
+  mlpForward(desc: number, batch: number): void;
+  mlpBackward(desc: number, batch: number, paramGrads: number, accumulate: number, stop: number, wantDx: number): void;
+}
+
+/** build/kernels.wasm (assembly/kernels.ts), for tests and benchmarks only: the library's ABI plus the
+ *  single kernels the MLP passes are made of and the peak microbenchmark. */
+export interface KernelExports extends EngineExports {
   gemm(m: number, n: number, k: number, a: number, ars: number, acs: number,
        b: number, ldb: number, c: number, ldc: number, accumulate: number): void;
   /** C = A·B + bias, then max(·, 0) when relu (a dense layer's forward); bias 0 = none. */
@@ -15,14 +30,7 @@ export interface EngineExports {
   biasActivate(y: number, ld: number, m: number, n: number, bias: number, act: number): void;
   activationBackward(dh: number, lddh: number, h: number, ldh: number, m: number, n: number, act: number): void;
   tanhRows(y: number, ld: number, m: number, n: number): void;
-  adamStep(p: number, g: number, m: number, v: number, n: number, lr: number, beta1: number, beta2: number,
-           eps: number, weightDecay: number, biasCorrection1: number, biasCorrection2: number): void;
-  polyak(target: number, source: number, n: number, tau: number): void;
-  copy(target: number, source: number, n: number): void;
-  mseLoss(q: number, y: number, n: number, grad: number): number;
-  mlpForward(desc: number, batch: number): void;
-  mlpBackward(desc: number, batch: number, paramGrads: number, accumulate: number, stop: number, wantDx: number): void;
-  /** Benchmark only: `iters` iterations of 48 independent f32x4 mul/add flops (assembly/peak.ts). */
+  /** `iters` iterations of 48 independent f32x4 mul/add flops (assembly/peak.ts). */
   peakMulAdd(iters: number, p: number): number;
 }
 

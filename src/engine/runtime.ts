@@ -6,6 +6,12 @@ const PAGE = 65536;
 /** wasm32 linear memory: 65536 pages of 64 KiB. */
 export const MAX_BYTES = 65536 * PAGE;
 
+/** Bytes the arena takes for an allocation of `floats` 4-byte words: rounded up to 16, at least 16.
+ *  Everything that sizes memory ahead (Mlp.memoryBytes, Adam.memoryBytes) adds these up. */
+export function arenaBytes(floats: number): number {
+  return Math.max(Math.ceil((floats * 4) / 16) * 16, 16);
+}
+
 export class Runtime {
   readonly wasm: EngineExports;
   private top: number;
@@ -26,8 +32,7 @@ export class Runtime {
   /** Reserves `floats` 4-byte words, 16-byte aligned and zeroed; returns the byte offset. Never freed. */
   alloc(floats: number): number {
     const ptr = this.top;
-    const bytes = Math.ceil((floats * 4) / 16) * 16;
-    const end = ptr + Math.max(bytes, 16);
+    const end = ptr + arenaBytes(floats);
     const have = this.wasm.memory.buffer.byteLength;
     if (end > have) {
       const pages = Math.ceil((end - have) / PAGE);
@@ -39,7 +44,7 @@ export class Runtime {
     }
     this.top = end;
     this.refresh();
-    this.f32.fill(0, ptr >> 2, (ptr >> 2) + floats);
+    this.f32.fill(0, ptr >>> 2, (ptr >>> 2) + floats);
     return ptr;
   }
 

@@ -1,7 +1,7 @@
 // Adam over one network's flat parameter vector; the update itself is one WASM call (assembly/optim.ts).
 // PyTorch semantics: bias-corrected, eps added to √v̂, optional coupled L2 weight decay g += wd·p.
-import type { Runtime } from '../engine/runtime.js';
-import { fail } from '../errors.js';
+import { arenaBytes, type Runtime } from '../engine/runtime.js';
+import { checkFinite, fail } from '../errors.js';
 import type { Mlp } from './mlp.js';
 
 export interface AdamOptions {
@@ -50,6 +50,12 @@ export class Adam {
     this.vPtr = rt.alloc(net.paramCount);
   }
 
+  /** Bytes of engine memory the state of an Adam over `paramCount` parameters takes (m and v), exactly
+   *  what the constructor allocates. */
+  static memoryBytes(paramCount: number): number {
+    return 2 * arenaBytes(paramCount);
+  }
+
   /** One Adam step from the gradients currently stored in the net (set by net.backward). */
   step(): void {
     this.t += 1;
@@ -67,7 +73,10 @@ export class Adam {
   setState(state: AdamState): void {
     const n = this.net.paramCount;
     if (!Number.isInteger(state.t) || state.t < 0) fail(`adam state t must be a non-negative integer, got ${state.t}`);
-    if (state.m.length !== n || state.v.length !== n) fail(`adam state has m/v of length ${state.m.length}/${state.v.length}, expected ${n}`);
+    if (state.m?.length !== n || state.v?.length !== n) fail(`adam state has m/v of length ${state.m?.length}/${state.v?.length}, expected ${n}`);
+    checkFinite(state.m, 'adam state m');
+    checkFinite(state.v, 'adam state v');
+    for (let i = 0; i < n; i++) if (!(state.v[i] >= 0)) fail(`adam state v holds ${state.v[i]} at index ${i}; a second moment must be ≥ 0`);
     this.t = state.t;
     this.rt.view(this.mPtr, n).set(state.m);
     this.rt.view(this.vPtr, n).set(state.v);

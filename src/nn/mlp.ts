@@ -1,8 +1,11 @@
 // Mlp: a thin handle over an MLP that lives in WASM memory. Parameters, gradients, activations and the
 // layer table are allocated once in the engine's arena; forward and backward are one WASM call each
 // (assembly/mlp.ts). Activation buffers hold `capacity` rows and grow only when a larger batch arrives.
+// Mlp.memoryBytes(opts) is the arena space a net takes, computed from the same allocation list the
+// constructor allocates from.
 import { ACTIVATION_CODES, type Activation } from '../engine/abi.js';
-import type { Runtime } from '../engine/runtime.js';
+import { LayerField as F, LAYER_RECORD_WORDS, LAYER_TABLE_HEADER_WORDS } from '../engine/layer-record.js';
+import { arenaBytes, type Runtime } from '../engine/runtime.js';
 import { checkFinite, checkLength, checkPositiveInt, fail } from '../errors.js';
 import { initParams } from './init.js';
 import { planLayers, type JoinSpec, type LayerLayout } from './layout.js';
@@ -31,8 +34,6 @@ export interface BackwardOptions {
   accumulate?: boolean;
 }
 
-const RECORD_WORDS = 16;
-const HEADER_WORDS = 4;
 const EMPTY = new Float32Array(0);
 type ViewKey = 'out' | 'dx' | 'dxCopy' | 'joinGrad';
 
@@ -62,17 +63,7 @@ export class Mlp {
   private viewsGeneration = -1;
 
   constructor(rt: Runtime, opts: MlpOptions) {
-    if (!opts || typeof opts !== 'object') fail('mlp options must be an object like { sizes: [3, 64, 1] }');
-    const hidden = opts.hidden ?? 'relu';
-    const output = opts.output ?? 'identity';
-    if (hidden !== 'relu' && hidden !== 'tanh') fail(`unknown hidden activation '${String(hidden)}', expected 'relu' or 'tanh'`);
-    if (output !== 'identity' && output !== 'tanh') fail(`unknown output activation '${String(output)}', expected 'identity' or 'tanh'`);
-    const plan = planLayers(opts.sizes, hidden as Activation, output as Activation, opts.join);
-    const finalScale = opts.finalInitScale ?? 3e-3;
-    if (!(finalScale > 0) || !Number.isFinite(finalScale)) fail(`finalInitScale must be a positive number, got ${finalScale}`);
-    const seed = opts.seed ?? 0;
-    if (!Number.isFinite(seed)) fail(`seed must be a finite number, got ${seed}`);
-
+    const { plan, seed, finalScale, maxBatch } = checkOptions(opts);
     this.rt = rt;
     this.sizes = [...opts.sizes];
     this.layers = plan.layers;
@@ -80,12 +71,17 @@ export class Mlp {
     this.paramCount = plan.paramCount;
     this.inputSize = opts.sizes[0];
     this.outputSize = opts.sizes[opts.sizes.length - 1];
-    this.paramsPtr = rt.alloc(this.paramCount);
-    this.gradsPtr = rt.alloc(this.paramCount);
-    this.desc = rt.alloc(HEADER_WORDS + RECORD_WORDS * this.layers.length);
-    this.wtPtr = rt.alloc(Math.max(...this.layers.map((l) => l.in * l.out)));
+    [this.paramsPtr, this.gradsPtr, this.desc, this.wtPtr] = fixedAllocations(plan).map((floats) => rt.alloc(floats));
     initParams(this.paramsView(), this.layers, seed, finalScale);
-    this.ensureCapacity(checkPositiveInt(opts.maxBatch ?? 1, 'maxBatch'));
+    this.ensureCapacity(maxBatch);
+  }
+
+  /** Bytes of engine memory a net with these options takes (parameters, gradients, layer table, scratch and
+   *  activation buffers for maxBatch rows), exactly what the constructor allocates. */
+  static memoryBytes(opts: MlpOptions): number {
+    const { plan, maxBatch } = checkOptions(opts);
+    const floats = [...fixedAllocations(plan), ...batchAllocations(plan.layers, maxBatch)];
+    return floats.reduce((sum, n) => sum + arenaBytes(n), 0);
   }
 
   /** y = f(… f(x·W₀ + b₀) …), row-major [batch × out]. `joinInput` [batch × join.size] when the net has a join.
@@ -105,10 +101,10 @@ export class Mlp {
     }
     this.ensureCapacity(batch);
     const f32 = this.rt.f32;
-    writeRows(f32, this.xPtr[0] >> 2, this.layers[0].in, x, this.inputSize, batch);
+    writeRows(f32, this.xPtr[0] >>> 2, this.layers[0].in, x, this.inputSize, batch);
     if (this.join && joinInput) {
       const l = this.join.layer;
-      writeRows(f32, (this.xPtr[l] >> 2) + this.sizes[l], this.layers[l].in, joinInput, this.join.size, batch);
+      writeRows(f32, (this.xPtr[l] >>> 2) + this.sizes[l], this.layers[l].in, joinInput, this.join.size, batch);
     }
     this.rt.wasm.mlpForward(this.desc, batch);
     this.lastBatch = batch;
@@ -125,14 +121,14 @@ export class Mlp {
     const paramGrads = opts.paramGrads ?? true;
     const inputGrad = opts.inputGrad ?? true;
     const accumulate = opts.accumulate ?? false;
-    this.rt.f32.set(dy, this.doutPtr >> 2);
+    this.rt.f32.set(dy, this.doutPtr >>> 2);
     const stop = paramGrads || inputGrad || !this.join ? 0 : this.join.layer;
     const wantDx = inputGrad || (this.join !== undefined && this.join.layer === stop);
     this.rt.wasm.mlpBackward(this.desc, batch, +paramGrads, +accumulate, stop, +wantDx);
     if (!inputGrad) return EMPTY;
     const in0 = this.layers[0].in;
     if (in0 === this.inputSize) return this.cachedView('dx', this.dxPtr[0], batch * in0);
-    readRows(this.rt.f32, this.dxPtr[0] >> 2, in0, this.dxCopy, this.inputSize, batch);
+    readRows(this.rt.f32, this.dxPtr[0] >>> 2, in0, this.dxCopy, this.inputSize, batch);
     return this.cachedSub('dxCopy', this.dxCopy, batch * this.inputSize);
   }
 
@@ -141,7 +137,7 @@ export class Mlp {
     if (!this.join) fail('joinGrad(): this net has no join input');
     const l = this.join.layer;
     const batch = this.lastBatch;
-    readRows(this.rt.f32, (this.dxPtr[l] >> 2) + this.sizes[l], this.layers[l].in, this.joinGradCopy, this.join.size, batch);
+    readRows(this.rt.f32, (this.dxPtr[l] >>> 2) + this.sizes[l], this.layers[l].in, this.joinGradCopy, this.join.size, batch);
     return this.cachedSub('joinGrad', this.joinGradCopy, batch * this.join.size);
   }
 
@@ -170,11 +166,11 @@ export class Mlp {
 
   private ensureCapacity(batch: number): void {
     if (batch <= this.capacity) return;
-    const rt = this.rt;
-    this.xPtr = this.layers.map((l) => rt.alloc(batch * l.in));
-    this.dxPtr = this.layers.map((l) => rt.alloc(batch * l.in));
-    this.outPtr = rt.alloc(batch * this.outputSize);
-    this.doutPtr = rt.alloc(batch * this.outputSize);
+    const L = this.layers.length;
+    const ptrs = batchAllocations(this.layers, batch).map((floats) => this.rt.alloc(floats));
+    this.xPtr = ptrs.slice(0, L);
+    this.dxPtr = ptrs.slice(L, 2 * L);
+    [this.outPtr, this.doutPtr] = ptrs.slice(2 * L);
     this.dxCopy = new Float32Array(batch * this.inputSize);
     this.joinGradCopy = new Float32Array(batch * (this.join?.size ?? 0));
     this.capacity = batch;
@@ -182,27 +178,28 @@ export class Mlp {
     this.writeDescriptor();
   }
 
+  /** The layer table assembly/mlp.ts walks, in the format of src/engine/layer-record.ts. */
   private writeDescriptor(): void {
     const i32 = this.rt.i32;
-    const base = this.desc >> 2;
+    const base = this.desc >>> 2;
     const L = this.layers.length;
     i32[base] = L;
     this.layers.forEach((layer, l) => {
-      const r = base + HEADER_WORDS + l * RECORD_WORDS;
+      const r = base + LAYER_TABLE_HEADER_WORDS + l * LAYER_RECORD_WORDS;
       const last = l === L - 1;
-      i32[r + 0] = layer.in;
-      i32[r + 1] = layer.out;
-      i32[r + 2] = ACTIVATION_CODES[layer.act];
-      i32[r + 3] = this.paramsPtr + 4 * layer.wOffset;
-      i32[r + 4] = this.paramsPtr + 4 * layer.bOffset;
-      i32[r + 5] = this.gradsPtr + 4 * layer.wOffset;
-      i32[r + 6] = this.gradsPtr + 4 * layer.bOffset;
-      i32[r + 7] = this.xPtr[l];
-      i32[r + 8] = last ? this.outPtr : this.xPtr[l + 1];
-      i32[r + 9] = last ? layer.out : this.layers[l + 1].in;
-      i32[r + 10] = this.dxPtr[l];
-      i32[r + 11] = last ? this.doutPtr : this.dxPtr[l + 1];
-      i32[r + 12] = this.wtPtr;
+      i32[r + F.In] = layer.in;
+      i32[r + F.Out] = layer.out;
+      i32[r + F.Act] = ACTIVATION_CODES[layer.act];
+      i32[r + F.W] = this.paramsPtr + 4 * layer.wOffset;
+      i32[r + F.B] = this.paramsPtr + 4 * layer.bOffset;
+      i32[r + F.DW] = this.gradsPtr + 4 * layer.wOffset;
+      i32[r + F.DB] = this.gradsPtr + 4 * layer.bOffset;
+      i32[r + F.X] = this.xPtr[l];
+      i32[r + F.Y] = last ? this.outPtr : this.xPtr[l + 1];
+      i32[r + F.LdY] = last ? layer.out : this.layers[l + 1].in;
+      i32[r + F.DX] = this.dxPtr[l];
+      i32[r + F.DY] = last ? this.doutPtr : this.dxPtr[l + 1];
+      i32[r + F.Wt] = this.wtPtr;
     });
   }
 
@@ -219,6 +216,34 @@ export class Mlp {
     if (!v || v.length !== length || v.buffer !== array.buffer) { v = array.subarray(0, length); this.views[key] = v; }
     return v;
   }
+}
+
+function checkOptions(opts: MlpOptions) {
+  if (!opts || typeof opts !== 'object') fail('mlp options must be an object like { sizes: [3, 64, 1] }');
+  const hidden = opts.hidden ?? 'relu';
+  const output = opts.output ?? 'identity';
+  if (hidden !== 'relu' && hidden !== 'tanh') fail(`unknown hidden activation '${String(hidden)}', expected 'relu' or 'tanh'`);
+  if (output !== 'identity' && output !== 'tanh') fail(`unknown output activation '${String(output)}', expected 'identity' or 'tanh'`);
+  const plan = planLayers(opts.sizes, hidden as Activation, output as Activation, opts.join);
+  const finalScale = opts.finalInitScale ?? 3e-3;
+  if (!(typeof finalScale === 'number' && finalScale > 0 && Number.isFinite(finalScale))) fail(`finalInitScale must be a positive number, got ${String(finalScale)}`);
+  const seed = opts.seed ?? 0;
+  if (!(typeof seed === 'number' && Number.isFinite(seed))) fail(`seed must be a finite number, got ${String(seed)}`);
+  const maxBatch = checkPositiveInt(opts.maxBatch ?? 1, 'maxBatch');
+  return { plan, seed, finalScale, maxBatch };
+}
+
+/** Floats of the allocations made once: parameters, gradients, the layer table, the Wᵀ scratch. */
+function fixedAllocations(plan: { layers: readonly LayerLayout[]; paramCount: number }): number[] {
+  const L = plan.layers.length;
+  return [plan.paramCount, plan.paramCount, LAYER_TABLE_HEADER_WORDS + LAYER_RECORD_WORDS * L,
+    Math.max(...plan.layers.map((l) => l.in * l.out))];
+}
+
+/** Floats of the activation buffers for `batch` rows: X of every layer, dX of every layer, output, dOutput. */
+function batchAllocations(layers: readonly LayerLayout[], batch: number): number[] {
+  const out = layers[layers.length - 1].out;
+  return [...layers.map((l) => batch * l.in), ...layers.map((l) => batch * l.in), batch * out, batch * out];
 }
 
 /** Copies rows of width `cols` from a dense source into engine memory rows of stride `ld`, from word `dst`. */

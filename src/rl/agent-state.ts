@@ -1,58 +1,81 @@
-// DDPG agent <-> checkpoint content: the four networks, both Adam states, the config, and (optionally,
-// for exact resume) the replay buffer and every RNG / noise state. See docs/checkpoint-format.md.
-import type { Engine } from '../engine/engine.js';
+// Agent ⇄ checkpoint content (format 2, docs/checkpoint-format.md), through the agent contract: the
+// algorithm's name and config, then every network, optimizer and random stream the agent lists, by name,
+// and (for exact resume) the replay buffer. Nothing here names an algorithm's fields.
 import { CheckpointError, type CheckpointContent } from '../checkpoint/format.js';
-import { resolveConfig, type DdpgConfig } from './config.js';
-import { DDPG } from './ddpg.js';
+import type { Engine } from '../nn/engine.js';
+import type { Mlp } from '../nn/mlp.js';
+import type { Agent } from './agent.js';
+import { algorithm, type Algorithm } from './algorithms.js';
+import type { OffPolicyConfig } from './config.js';
+import { paramCountOf } from './off-policy.js';
 import type { ReplaySnapshot } from './replay.js';
-import { planLayers } from '../nn/layout.js';
 
-const NETS = ['actor', 'critic', 'actorTarget', 'criticTarget'] as const;
+export const AGENT_KIND = 'agent';
+const REPLAY_FIELDS = ['obs', 'actions', 'rewards', 'nextObs', 'terminated'] as const;
 
-export function agentToCheckpoint(agent: DDPG, opts: { withReplay?: boolean; meta?: Record<string, unknown> } = {}): CheckpointContent {
+/** How a network is built, as recorded in a checkpoint (export reads the actor's from here). */
+export interface NetworkRecord {
+  sizes: number[];
+  hidden: 'relu' | 'tanh';
+  output: 'identity' | 'tanh';
+  join?: { layer: number; size: number };
+  paramCount: number;
+}
+
+export function networkRecord(net: Mlp): NetworkRecord {
+  const layers = net.layers;
+  return {
+    sizes: [...net.sizes], hidden: (layers.length > 1 ? layers[0].act : 'relu') as NetworkRecord['hidden'],
+    output: layers[layers.length - 1].act as NetworkRecord['output'], ...(net.join ? { join: { ...net.join } } : {}), paramCount: net.paramCount,
+  };
+}
+
+export function agentToCheckpoint(agent: Agent, opts: { withReplay?: boolean; meta?: Record<string, unknown> } = {}): CheckpointContent {
   const arrays: Record<string, Float32Array> = {};
-  for (const n of NETS) arrays[n] = agent[n].getParams();
-  const actorOpt = agent.actorOptimizer.getState(), criticOpt = agent.criticOptimizer.getState();
-  arrays['actorAdam.m'] = actorOpt.m; arrays['actorAdam.v'] = actorOpt.v;
-  arrays['criticAdam.m'] = criticOpt.m; arrays['criticAdam.v'] = criticOpt.v;
+  const networks: Record<string, NetworkRecord> = {};
+  for (const [name, net] of Object.entries(agent.networks)) {
+    arrays[`networks.${name}`] = net.getParams();
+    networks[name] = networkRecord(net);
+  }
+  const optimizers: Record<string, { t: number }> = {};
+  for (const [name, opt] of Object.entries(agent.optimizers)) {
+    const s = opt.getState();
+    arrays[`optimizers.${name}.m`] = s.m;
+    arrays[`optimizers.${name}.v`] = s.v;
+    optimizers[name] = { t: s.t };
+  }
   const meta: Record<string, unknown> = {
     ...opts.meta,
+    algorithm: agent.algorithm,
     config: agent.config,
-    paramCounts: Object.fromEntries(NETS.map((n) => [n, agent[n].paramCount])),
-    actorAdamT: actorOpt.t,
-    criticAdamT: criticOpt.t,
+    networks,
+    optimizers,
+    randomStreams: Object.fromEntries(Object.entries(agent.randomStreams).map(([name, stream]) => [name, stream.getState()])),
     steps: agent.steps,
     updates: agent.updates,
-    noise: agent.noise.snapshot(),
-    explorationRng: agent.explorationRng.getState(),
   };
   if (opts.withReplay) {
     const r = agent.replay.snapshot();
-    for (const f of ['obs', 'actions', 'rewards', 'nextObs', 'terminated'] as const) arrays[`replay.${f}`] = r[f];
+    for (const f of REPLAY_FIELDS) arrays[`replay.${f}`] = r[f];
     meta.replay = { capacity: r.capacity, obsDim: r.obsDim, actDim: r.actDim, size: r.size, pos: r.pos, rng: r.rng };
   }
-  return { kind: 'agent', meta, arrays };
+  return { kind: AGENT_KIND, meta, arrays };
 }
 
-/** Builds an agent from checkpoint content; every problem is a CheckpointError naming `source`. */
-export function agentFromCheckpoint(engine: Engine, content: CheckpointContent, source: string): DDPG {
+/** Builds an agent from checkpoint content; every problem is a CheckpointError naming `source`. The arrays
+ *  are checked against the shapes the config implies before anything is built. */
+export function agentFromCheckpoint(engine: Engine, content: CheckpointContent, source: string): Agent {
   const bad = (problem: string): never => { throw new CheckpointError(source, problem); };
-  if (content.kind !== 'agent') bad(`holds a '${content.kind}', not a training agent`);
+  if (content.kind !== AGENT_KIND) bad(`holds a '${content.kind}', not a training agent`);
   const meta = content.meta;
-  let config: DdpgConfig;
+  let algo: Algorithm;
+  let config: OffPolicyConfig;
   try {
-    config = resolveConfig(meta.config as DdpgConfig);
+    algo = algorithm(meta.algorithm);
+    config = algo.resolveConfig(meta.config as OffPolicyConfig);
   } catch (e) {
-    return bad(`config is invalid: ${(e as Error).message}`);
+    return bad(`${meta.algorithm === undefined ? 'algorithm is missing' : 'config is invalid'}: ${(e as Error).message}`);
   }
-  // Check every array against the shapes the config implies before building anything: never a half-loaded agent.
-  const actorCount = planLayers([config.obsDim, ...config.actorHidden, config.actDim], 'relu', 'tanh').paramCount;
-  const criticCount = planLayers([config.obsDim, ...config.criticHidden, 1], 'relu', 'identity',
-    { layer: config.criticActionLayer, size: config.actDim }).paramCount;
-  const expected: Record<string, number> = {
-    actor: actorCount, actorTarget: actorCount, 'actorAdam.m': actorCount, 'actorAdam.v': actorCount,
-    critic: criticCount, criticTarget: criticCount, 'criticAdam.m': criticCount, 'criticAdam.v': criticCount,
-  };
   const need = (name: string, length: number): Float32Array => {
     const a = content.arrays[name];
     if (!a) bad(`array '${name}' is missing`);
@@ -60,30 +83,47 @@ export function agentFromCheckpoint(engine: Engine, content: CheckpointContent, 
     for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) bad(`array '${name}' holds ${a[i]} at index ${i}`);
     return a;
   };
-  for (const [name, length] of Object.entries(expected)) need(name, length);
-  let agent: DDPG;
+  const count = (v: unknown, what: string): number =>
+    (Number.isSafeInteger(v) && (v as number) >= 0 ? (v as number) : bad(`${what} must be an integer ≥ 0, got ${String(v)}`));
+  const plan = algo.plan(config);
+  const optimizerMeta = (meta.optimizers ?? {}) as Record<string, { t?: unknown }>;
+  for (const [name, spec] of Object.entries(plan.networks)) {
+    const n = paramCountOf(spec);
+    need(`networks.${name}`, n);
+    if (spec.optimizer) {
+      need(`optimizers.${name}.m`, n);
+      need(`optimizers.${name}.v`, n);
+      count(optimizerMeta[name]?.t, `optimizers.${name}.t`);
+    }
+  }
+  const steps = count(meta.steps, 'steps'), updates = count(meta.updates, 'updates');
+
+  let agent: Agent;
   try {
-    agent = new DDPG(engine, config);
+    agent = algo.create(engine, config);
   } catch (e) {
     return bad(`config cannot be built: ${(e as Error).message}`);
   }
-  for (const n of NETS) agent[n].setParams(need(n, agent[n].paramCount));
-  const t = (v: unknown, what: string): number => (Number.isInteger(v) && (v as number) >= 0 ? (v as number) : bad(`${what} must be an integer ≥ 0, got ${String(v)}`));
-  try {
-    agent.actorOptimizer.setState({ t: t(meta.actorAdamT, 'actorAdamT'), m: need('actorAdam.m', agent.actor.paramCount), v: need('actorAdam.v', agent.actor.paramCount) });
-    agent.criticOptimizer.setState({ t: t(meta.criticAdamT, 'criticAdamT'), m: need('criticAdam.m', agent.critic.paramCount), v: need('criticAdam.v', agent.critic.paramCount) });
-    agent.steps = t(meta.steps, 'steps');
-    agent.updates = t(meta.updates, 'updates');
-    if (meta.noise) agent.noise.restore(meta.noise as never);
-    if (meta.explorationRng) agent.explorationRng.setState(meta.explorationRng as never);
-    if (meta.replay) {
-      const r = meta.replay as Omit<ReplaySnapshot, 'obs' | 'actions' | 'rewards' | 'nextObs' | 'terminated'>;
-      const get = (f: string) => content.arrays[`replay.${f}`] ?? bad(`array 'replay.${f}' is missing`);
-      agent.replay.restore({ ...r, obs: get('obs'), actions: get('actions'), rewards: get('rewards'), nextObs: get('nextObs'), terminated: get('terminated') });
-    }
-  } catch (e) {
-    if (e instanceof CheckpointError) throw e;
-    return bad(`state is inconsistent: ${(e as Error).message}`);
+  const part = (what: string, restore: () => void) => {
+    try { restore(); } catch (e) { bad(`${what} is inconsistent: ${(e as Error).message}`); }
+  };
+  for (const [name, net] of Object.entries(agent.networks)) part(`network '${name}'`, () => net.setParams(content.arrays[`networks.${name}`]));
+  for (const [name, opt] of Object.entries(agent.optimizers)) {
+    part(`optimizer '${name}'`, () => opt.setState({
+      t: optimizerMeta[name].t as number, m: content.arrays[`optimizers.${name}.m`], v: content.arrays[`optimizers.${name}.v`],
+    }));
+  }
+  const streams = (meta.randomStreams ?? {}) as Record<string, unknown>;
+  for (const [name, stream] of Object.entries(agent.randomStreams)) {
+    if (streams[name] === undefined) bad(`random stream '${name}' is missing (an exact resume needs every one)`);
+    part(`random stream '${name}'`, () => stream.setState(streams[name]));
+  }
+  agent.steps = steps;
+  agent.updates = updates;
+  if (meta.replay !== undefined) {
+    const r = meta.replay as Omit<ReplaySnapshot, (typeof REPLAY_FIELDS)[number]>;
+    const arrays = Object.fromEntries(REPLAY_FIELDS.map((f) => [f, content.arrays[`replay.${f}`] ?? bad(`array 'replay.${f}' is missing`)]));
+    part('replay buffer', () => agent.replay.restore({ ...r, ...arrays } as ReplaySnapshot));
   }
   return agent;
 }

@@ -1,122 +1,188 @@
-// DDPG configuration: field names, defaults (CleanRL's), the paper preset, and validation.
+// The configuration of the off-policy agents: every field with a one-line doc and its check (the CLI's flags
+// and `train --help` are made from this table), the library defaults of DDPG and TD3, and validation.
+// Values are checked for type as well as range: `gamma: "0.5"`, `null`, `true` or `[0.5]` are refused.
 import { fail } from '../errors.js';
 
 export type NoiseKind = 'gaussian' | 'ou';
 
-export interface DdpgConfig {
+/** The fields DDPG and TD3 share. Action-box quantities are in env units unless said otherwise. */
+export interface OffPolicyConfig {
   obsDim: number;
   actDim: number;
   actionLow: number[];
   actionHigh: number[];
   actorHidden: number[];
   criticHidden: number[];
+  /** Weight layer at which the action enters the critic: 0 = concat(obs, action) at the input,
+   *  1 = at the 2nd hidden layer (the DDPG paper). */
+  criticActionLayer: number;
+  /** Bound of the final layers' uniform init (the DDPG paper: 3e−3). */
+  finalInitScale: number;
   actorLr: number;
   criticLr: number;
+  /** Coupled L2 weight decay of the actor's / critic's Adam (the DDPG paper: critic 1e−2). */
+  actorWeightDecay: number;
+  criticWeightDecay: number;
   gamma: number;
   tau: number;
   batchSize: number;
   bufferSize: number;
   /** Transitions collected with uniform-random actions before the policy acts and updates start. */
   learningStarts: number;
-  seed: number;
+  /** The actor and the target networks step on every policyDelay-th update (counting from 1). */
+  policyDelay: number;
   /** Exploration noise process. Its σ is in units of the action half-range (high − low)/2. */
   noise: NoiseKind;
   noiseSigma: number;
   ouTheta: number;
   ouDt: number;
-  /** Coupled L2 weight decay of the critic's Adam (the paper: 1e−2). */
-  criticWeightDecay: number;
-  actorWeightDecay: number;
-  /** Weight layer at which the action enters the critic: 0 = concat(obs, action) at the input,
-   *  1 = at the 2nd hidden layer (the paper). */
-  criticActionLayer: number;
-  /** Bound of the final layers' uniform init (the paper: 3e−3). */
-  finalInitScale: number;
+  seed: number;
 }
 
-export type DdpgConfigInput = Pick<DdpgConfig, 'obsDim' | 'actDim' | 'actionLow' | 'actionHigh'> & Partial<DdpgConfig>;
+export type DdpgConfig = OffPolicyConfig;
 
-export const DEFAULTS: Omit<DdpgConfig, 'obsDim' | 'actDim' | 'actionLow' | 'actionHigh'> = {
+export interface Td3Config extends OffPolicyConfig {
+  /** σ̃ of the target policy smoothing noise ε ~ N(0, σ̃²), in tanh units (× (high − low)/2); 0 = off. */
+  targetPolicyNoise: number;
+  /** c: the smoothing noise is clipped to [−c, c] (tanh units) before it is scaled and added. */
+  targetNoiseClip: number;
+}
+
+/** The fields an env determines; everything else has a default. */
+export type EnvFields = 'obsDim' | 'actDim' | 'actionLow' | 'actionHigh';
+export type ConfigInput<C extends OffPolicyConfig> = Pick<C, EnvFields> & Partial<C>;
+export type DdpgConfigInput = ConfigInput<DdpgConfig>;
+export type Td3ConfigInput = ConfigInput<Td3Config>;
+export type ConfigDefaults<C extends OffPolicyConfig> = Omit<C, EnvFields>;
+
+type AnyConfig = Record<string, unknown>;
+
+export interface FieldSpec {
+  /** One line for --help and the docs. */
+  doc: string;
+  /** How a command-line flag's text is read ('env' fields come from the environment, not from a flag). */
+  flag: 'number' | 'sizes' | 'choice' | 'env';
+  /** undefined when the value is fine, else what was expected ("in [0, 1]"). */
+  check(value: unknown, config: AnyConfig): string | undefined;
+}
+
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isInt = (v: unknown): v is number => Number.isInteger(v);
+const isPosInt = (v: unknown): v is number => isInt(v) && (v as number) > 0;
+/** Finite, and still finite once stored as float32 (the engine's and the checkpoints' number type). */
+const isF32 = (v: unknown): v is number => isNum(v) && Number.isFinite(Math.fround(v));
+
+const positiveInt = (doc: string, flag: FieldSpec['flag'] = 'number'): FieldSpec =>
+  ({ doc, flag, check: (v) => (isPosInt(v) ? undefined : 'a positive integer') });
+const positive = (doc: string): FieldSpec => ({ doc, flag: 'number', check: (v) => (isF32(v) && v > 0 ? undefined : 'a positive finite number') });
+const nonNegative = (doc: string): FieldSpec => ({ doc, flag: 'number', check: (v) => (isF32(v) && v >= 0 ? undefined : 'a finite number ≥ 0') });
+const sizes = (doc: string): FieldSpec => ({
+  doc, flag: 'sizes', check: (v) => (Array.isArray(v) && v.length > 0 && v.every(isPosInt) ? undefined : 'a non-empty array of positive integers, e.g. [256, 256]'),
+});
+const bound = (doc: string): FieldSpec => ({
+  doc, flag: 'env',
+  check: (v, c) => (Array.isArray(v) && v.length === c.actDim && v.every(isF32) ? undefined : `an array of ${String(c.actDim)} finite numbers (actDim)`),
+});
+
+/** Every field of every off-policy algorithm, in the order of --help. */
+export const FIELDS: Record<keyof Td3Config, FieldSpec> = {
+  obsDim: positiveInt('observation width (from the env)', 'env'),
+  actDim: positiveInt('action width (from the env)', 'env'),
+  actionLow: bound('lower bounds of the action box (from the env)'),
+  actionHigh: bound('upper bounds of the action box (from the env)'),
+  actorHidden: sizes('hidden widths of the actor μ (relu; tanh output scaled to the box)'),
+  criticHidden: sizes('hidden widths of each critic Q (relu; identity output)'),
+  criticActionLayer: {
+    doc: 'weight layer where the action enters the critic: 0 = with the observation, 1 = 2nd hidden layer (the DDPG paper)',
+    flag: 'number',
+    check: (v, c) => {
+      const n = Array.isArray(c.criticHidden) ? c.criticHidden.length : 0;
+      return isInt(v) && v >= 0 && v <= n ? undefined : `an integer in [0, ${n}] (0 = at the input)`;
+    },
+  },
+  finalInitScale: positive("bound s of the final layers' init U(−s, s) (hidden layers: U(±1/√fan_in))"),
+  actorLr: positive('Adam learning rate of the actor'),
+  criticLr: positive('Adam learning rate of the critic(s)'),
+  actorWeightDecay: nonNegative("coupled L2 weight decay in the actor's Adam"),
+  criticWeightDecay: nonNegative("coupled L2 weight decay in the critics' Adam (the DDPG paper: 1e-2)"),
+  gamma: { doc: 'discount factor γ', flag: 'number', check: (v) => (isNum(v) && v >= 0 && v <= 1 ? undefined : 'in [0, 1]') },
+  tau: { doc: 'Polyak rate τ of the target networks: θ′ ← τθ + (1 − τ)θ′', flag: 'number', check: (v) => (isNum(v) && v > 0 && v <= 1 ? undefined : 'in (0, 1]') },
+  batchSize: positiveInt('transitions per update (sampled uniformly with replacement)'),
+  bufferSize: positiveInt('replay buffer capacity (a ring: the oldest transition is overwritten)'),
+  learningStarts: {
+    doc: 'steps of uniform-random actions before the policy acts and the updates start',
+    flag: 'number', check: (v) => (isInt(v) && v >= 0 ? undefined : 'an integer ≥ 0'),
+  },
+  policyDelay: positiveInt('the actor and the targets step on every policyDelay-th update (TD3: 2)'),
+  noise: {
+    doc: "exploration noise: 'gaussian' (independent) or 'ou' (Ornstein–Uhlenbeck, temporally correlated)",
+    flag: 'choice', check: (v) => (v === 'gaussian' || v === 'ou' ? undefined : "'gaussian' or 'ou'"),
+  },
+  noiseSigma: nonNegative('σ of the exploration noise, in units of the half-range (high − low)/2'),
+  ouTheta: nonNegative('mean reversion θ of the OU noise'),
+  ouDt: positive('time step dt of the OU noise'),
+  seed: { doc: 'one seed for weights, noise, replay sampling and random actions', flag: 'number', check: (v) => (isInt(v) && Number.isSafeInteger(v) ? undefined : 'an integer') },
+  targetPolicyNoise: nonNegative('σ̃ of the target policy smoothing noise, in tanh units (× half-range); 0 = off'),
+  targetNoiseClip: nonNegative('clip c of the smoothing noise, in tanh units'),
+};
+
+/** CleanRL's ddpg_continuous_action.py, except policyDelay 1 (the paper; CleanRL's DDPG uses 2) and the
+ *  final-layer init U(±3e−3) (the paper; CleanRL keeps PyTorch's default). */
+export const DDPG_DEFAULTS: ConfigDefaults<DdpgConfig> = {
   actorHidden: [256, 256],
   criticHidden: [256, 256],
+  criticActionLayer: 0,
+  finalInitScale: 3e-3,
   actorLr: 3e-4,
   criticLr: 3e-4,
+  actorWeightDecay: 0,
+  criticWeightDecay: 0,
   gamma: 0.99,
   tau: 0.005,
   batchSize: 256,
   bufferSize: 1_000_000,
-  learningStarts: 10_000,
-  seed: 0,
+  learningStarts: 25_000,
+  policyDelay: 1,
   noise: 'gaussian',
   noiseSigma: 0.1,
   ouTheta: 0.15,
   ouDt: 1e-2,
-  criticWeightDecay: 0,
-  actorWeightDecay: 0,
-  criticActionLayer: 0,
-  finalInitScale: 3e-3,
+  seed: 0,
 };
 
-/** Lillicrap et al. (2015), §7: 400/300, lr 1e−4 / 1e−3, τ = 0.001, batch 64, OU noise, critic L2 1e−2,
- *  action entering the critic at its 2nd hidden layer. */
-export const PAPER_PRESET: Partial<DdpgConfig> = {
-  actorHidden: [400, 300],
-  criticHidden: [400, 300],
-  actorLr: 1e-4,
-  criticLr: 1e-3,
-  gamma: 0.99,
-  tau: 0.001,
-  batchSize: 64,
-  noise: 'ou',
-  noiseSigma: 0.2,
-  criticWeightDecay: 1e-2,
-  criticActionLayer: 1,
+/** CleanRL's td3_continuous_action.py (one Adam per critic where CleanRL has one over both: the same
+ *  math), except the final-layer init U(±3e−3) as for DDPG. */
+export const TD3_DEFAULTS: ConfigDefaults<Td3Config> = {
+  ...DDPG_DEFAULTS,
+  policyDelay: 2,
+  targetPolicyNoise: 0.2,
+  targetNoiseClip: 0.5,
 };
 
-function isPosInt(v: unknown): v is number {
-  return typeof v === 'number' && Number.isInteger(v) && v > 0;
-}
-
-function sizesOk(a: unknown): boolean {
-  return Array.isArray(a) && a.length > 0 && a.every(isPosInt);
-}
-
-/** Fills defaults and checks every field; the error says which field, what was given and what is allowed. */
-export function resolveConfig(input: DdpgConfigInput): DdpgConfig {
-  if (!input || typeof input !== 'object') fail('DDPG config must be an object with at least obsDim, actDim, actionLow, actionHigh');
-  const known = new Set<string>([...Object.keys(DEFAULTS), 'obsDim', 'actDim', 'actionLow', 'actionHigh']);
-  for (const key of Object.keys(input)) if (!known.has(key)) fail(`unknown DDPG config field '${key}'; known fields: ${[...known].join(', ')}`);
-  const c = { ...DEFAULTS, ...stripUndefined(input) } as DdpgConfig;
-  const bad = (field: string, expected: string): never => fail(`config.${field} must be ${expected}, got ${JSON.stringify((c as unknown as Record<string, unknown>)[field])}`);
-  if (!isPosInt(c.obsDim)) bad('obsDim', 'a positive integer');
-  if (!isPosInt(c.actDim)) bad('actDim', 'a positive integer');
-  for (const f of ['actionLow', 'actionHigh'] as const) {
-    const a = c[f];
-    if (!Array.isArray(a) || a.length !== c.actDim || !a.every(Number.isFinite)) bad(f, `an array of ${c.actDim} finite numbers (actDim)`);
+/** Fills defaults and checks every field; the error names the field, what was given and what is allowed. */
+export function resolveFields<C extends OffPolicyConfig>(title: string, defaults: ConfigDefaults<C>, input: ConfigInput<C>): C {
+  if (!input || typeof input !== 'object' || Array.isArray(input)) fail(`${title} config must be an object with at least obsDim, actDim, actionLow, actionHigh`);
+  const names = ['obsDim', 'actDim', 'actionLow', 'actionHigh', ...Object.keys(defaults)];
+  const known = new Set(names);
+  for (const key of Object.keys(input)) if (!known.has(key)) fail(`unknown ${title} config field '${key}'; known fields: ${names.join(', ')}`);
+  const c: AnyConfig = { ...defaults };
+  for (const [k, v] of Object.entries(input)) if (v !== undefined) c[k] = v;
+  for (const name of Object.keys(FIELDS)) {
+    if (!known.has(name)) continue;
+    const expected = FIELDS[name as keyof Td3Config].check(c[name], c);
+    if (expected) fail(`config.${name} must be ${expected}, got ${show(c[name])}`);
   }
-  c.actionLow.forEach((lo, i) => { if (!(lo < c.actionHigh[i])) fail(`action box must have low < high in every dimension; dimension ${i} has low ${lo}, high ${c.actionHigh[i]}`); });
-  if (!sizesOk(c.actorHidden)) bad('actorHidden', 'a non-empty array of positive integers, e.g. [256, 256]');
-  if (!sizesOk(c.criticHidden)) bad('criticHidden', 'a non-empty array of positive integers, e.g. [256, 256]');
-  for (const f of ['actorLr', 'criticLr'] as const) if (!(c[f] > 0 && Number.isFinite(c[f]))) bad(f, 'a positive finite number');
-  if (!(c.gamma >= 0 && c.gamma <= 1)) bad('gamma', 'in [0, 1]');
-  if (!(c.tau > 0 && c.tau <= 1)) bad('tau', 'in (0, 1]');
-  if (!isPosInt(c.batchSize)) bad('batchSize', 'a positive integer');
-  if (!isPosInt(c.bufferSize)) bad('bufferSize', 'a positive integer');
-  if (c.batchSize > c.bufferSize) fail(`config.batchSize (${c.batchSize}) must be ≤ config.bufferSize (${c.bufferSize})`);
-  if (!(Number.isInteger(c.learningStarts) && c.learningStarts >= 0)) bad('learningStarts', 'an integer ≥ 0');
-  if (!Number.isInteger(c.seed)) bad('seed', 'an integer');
-  if (c.noise !== 'gaussian' && c.noise !== 'ou') bad('noise', "'gaussian' or 'ou'");
-  if (!(c.noiseSigma >= 0 && Number.isFinite(c.noiseSigma))) bad('noiseSigma', 'a finite number ≥ 0');
-  if (!(c.ouTheta >= 0 && Number.isFinite(c.ouTheta))) bad('ouTheta', 'a finite number ≥ 0');
-  if (!(c.ouDt > 0 && Number.isFinite(c.ouDt))) bad('ouDt', 'a positive finite number');
-  for (const f of ['criticWeightDecay', 'actorWeightDecay'] as const) if (!(c[f] >= 0 && Number.isFinite(c[f]))) bad(f, 'a finite number ≥ 0');
-  if (!(Number.isInteger(c.criticActionLayer) && c.criticActionLayer >= 0 && c.criticActionLayer <= c.criticHidden.length)) {
-    bad('criticActionLayer', `an integer in [0, ${c.criticHidden.length}] (0 = at the input)`);
-  }
-  if (!(c.finalInitScale > 0 && Number.isFinite(c.finalInitScale))) bad('finalInitScale', 'a positive finite number');
-  return { ...c, actionLow: [...c.actionLow], actionHigh: [...c.actionHigh], actorHidden: [...c.actorHidden], criticHidden: [...c.criticHidden] };
+  const low = c.actionLow as number[], high = c.actionHigh as number[];
+  low.forEach((lo, i) => { if (!(lo < high[i])) fail(`action box must have low < high in every dimension; dimension ${i} has low ${lo}, high ${high[i]}`); });
+  if ((c.batchSize as number) > (c.bufferSize as number)) fail(`config.batchSize (${c.batchSize}) must be ≤ config.bufferSize (${c.bufferSize})`);
+  for (const f of ['actionLow', 'actionHigh', 'actorHidden', 'criticHidden']) c[f] = [...(c[f] as number[])];
+  return c as unknown as C;
 }
 
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+export const resolveDdpgConfig = (input: DdpgConfigInput): DdpgConfig => resolveFields('DDPG', DDPG_DEFAULTS, input);
+export const resolveTd3Config = (input: Td3ConfigInput): Td3Config => resolveFields('TD3', TD3_DEFAULTS, input);
+
+function show(v: unknown): string {
+  if (typeof v === 'number' || typeof v === 'bigint') return String(v);
+  try { return JSON.stringify(v) ?? String(v); } catch { return String(v); }
 }

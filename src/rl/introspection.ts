@@ -1,5 +1,5 @@
 // Training introspection for study (train --log-grads): what the networks and the critic's estimates do
-// while DDPG learns. Pure helpers; the trainer only feeds them transitions and update results.
+// while an agent learns. Pure helpers; the trainer only feeds them transitions and update results.
 //   layerNorms        per layer ‖W‖, ‖b‖ and the last backward's ‖dW‖, ‖db‖ (Frobenius / L2 norms)
 //   UpdateAverager    per-episode means of those norms and of the updates' mean |TD error|
 //   QReturnTracker    the critic's Q(s_t, a_t) on the states the episode visited vs the discounted return
@@ -38,21 +38,29 @@ export interface UpdateSample {
   tdErrorMean?: number;
 }
 
+/** A network to watch and, when it is trained, its optimizer: its norms are averaged over the updates in
+ *  which that optimizer stepped (TD3's delayed actor has no fresh gradient on the other updates). */
+export interface WatchedNet {
+  net: NetView;
+  optimizer?: { readonly t: number };
+}
+
 /** Sums per-update values between finish() calls; finish() returns their means (NaN when no update). */
 export class UpdateAverager {
-  private readonly nets: [string, NetView][];
-  private sums: number[];
-  private n = 0;
+  private readonly nets: [string, WatchedNet, { lastT: number; n: number; sums: number[] }][];
+  private td = { sum: 0, n: 0 };
 
-  constructor(nets: Record<string, NetView>) {
-    this.nets = Object.entries(nets);
-    this.sums = new Array(this.columns().length).fill(0);
+  constructor(nets: Record<string, WatchedNet | NetView>) {
+    this.nets = Object.entries(nets).map(([name, w]) => {
+      const watched = 'net' in w ? w : { net: w };
+      return [name, watched, { lastT: watched.optimizer?.t ?? 0, n: 0, sums: new Array(4 * watched.net.layers.length).fill(0) }];
+    });
   }
 
   /** td_abs_mean, then <net>_l<i>_{w,b,dw,db} for every net and layer. */
   columns(): string[] {
     const cols = ['td_abs_mean'];
-    for (const [name, net] of this.nets) {
+    for (const [name, { net }] of this.nets) {
       net.layers.forEach((_, l) => cols.push(...['w', 'b', 'dw', 'db'].map((k) => `${name}_l${l}_${k}`)));
     }
     return cols;
@@ -60,16 +68,27 @@ export class UpdateAverager {
 
   /** Call after each update, while the nets still hold that update's gradients. */
   add(s: UpdateSample): void {
-    const v = [s.tdErrorMean ?? NaN];
-    for (const [, net] of this.nets) for (const n of layerNorms(net)) v.push(n.w, n.b, n.dW, n.db);
-    v.forEach((x, i) => { this.sums[i] += x; });
-    this.n += 1;
+    if (s.tdErrorMean !== undefined) { this.td.sum += s.tdErrorMean; this.td.n += 1; }
+    for (const [, { net, optimizer }, acc] of this.nets) {
+      if (optimizer) {
+        if (optimizer.t === acc.lastT) continue; // did not step in this update
+        acc.lastT = optimizer.t;
+      }
+      layerNorms(net).forEach((n, l) => {
+        acc.sums[4 * l] += n.w; acc.sums[4 * l + 1] += n.b; acc.sums[4 * l + 2] += n.dW; acc.sums[4 * l + 3] += n.db;
+      });
+      acc.n += 1;
+    }
   }
 
   finish(): number[] {
-    const out = this.sums.map((s) => (this.n ? s / this.n : NaN));
-    this.sums.fill(0);
-    this.n = 0;
+    const out = [this.td.n ? this.td.sum / this.td.n : NaN];
+    this.td = { sum: 0, n: 0 };
+    for (const [, , acc] of this.nets) {
+      out.push(...acc.sums.map((v) => (acc.n ? v / acc.n : NaN)));
+      acc.sums.fill(0);
+      acc.n = 0;
+    }
     return out;
   }
 }
@@ -108,21 +127,21 @@ export class QReturnTracker {
   }
 }
 
-/** The agent fields introspection reads (a DDPG has them). */
+/** What introspection reads of an agent (any agent of src/rl/agent.ts has it). */
 export interface IntrospectedAgent {
-  actor: NetView;
-  critic: NetView & Pick<Mlp, 'forward'>;
+  optimizers: Readonly<Record<string, { readonly net: NetView; readonly t: number }>>;
+  qValues(obs: ArrayLike<number>, actions: ArrayLike<number>, rows: number): Float32Array;
   config: { obsDim: number; actDim: number; gamma: number; batchSize: number };
 }
 
 /** One accumulator per run: feed transition() every step and update() after every update; at each episode's
- *  end finishEpisode() returns the values of columns(). */
+ *  end finishEpisode() returns the values of columns(). Watches every trained network of the agent. */
 export class Introspection {
   private readonly updates: UpdateAverager;
   private readonly q: QReturnTracker;
 
   constructor(private readonly agent: IntrospectedAgent) {
-    this.updates = new UpdateAverager({ actor: agent.actor, critic: agent.critic });
+    this.updates = new UpdateAverager(Object.fromEntries(Object.entries(agent.optimizers).map(([name, opt]) => [name, { net: opt.net, optimizer: opt }])));
     this.q = new QReturnTracker(agent.config.obsDim, agent.config.actDim, agent.config.gamma);
   }
 
@@ -139,7 +158,8 @@ export class Introspection {
   }
 
   finishEpisode(): number[] {
-    const { q, ret } = this.q.finish(this.agent.critic, this.agent.config.batchSize);
+    const critic = { forward: (s: ArrayLike<number>, rows: number, a?: ArrayLike<number>) => this.agent.qValues(s, a!, rows) };
+    const { q, ret } = this.q.finish(critic, this.agent.config.batchSize);
     return [q, ret, ...this.updates.finish()];
   }
 }

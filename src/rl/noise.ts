@@ -2,14 +2,12 @@
 //  - GaussianNoise: independent N(0, σ_i²) per action dimension.
 //  - OrnsteinUhlenbeckNoise: temporally correlated noise, Stable-Baselines3 form
 //      x ← x + θ·(μ − x)·dt + σ·√dt·N(0, 1),   out = x,   reset: x ← x0.
-// State is kept in float64 and is snapshot-able (RNG included) for exact resume.
-import { DdpgInputError } from '../errors.js';
-import { Rng, type RngState } from './rng.js';
+// State is kept in float64 and is saved and restored (RNG included) by getState/setState for exact resume.
+import { checkPositiveInt, fail } from '../errors.js';
+import { Rng, type RngState } from '../rng.js';
 
 function checkActDim(cls: string, actDim: number): void {
-  if (!Number.isInteger(actDim) || actDim <= 0) {
-    throw new DdpgInputError(`${cls}: actDim must be a positive integer, got ${actDim}`);
-  }
+  checkPositiveInt(actDim, `${cls}: actDim`);
 }
 
 /** Expand a scalar or per-dimension parameter to a Float64Array, checking finiteness and bounds. */
@@ -25,16 +23,11 @@ function perDim(
   if (typeof v === 'number') {
     a.fill(v);
   } else {
-    if (v.length !== actDim) {
-      throw new DdpgInputError(`${cls}: ${name} has wrong length: expected ${actDim}, got ${v.length}`);
-    }
+    if (v.length !== actDim) fail(`${cls}: ${name} has wrong length: expected ${actDim}, got ${v.length}`);
     for (let i = 0; i < actDim; i++) a[i] = v[i];
   }
   for (let i = 0; i < actDim; i++) {
-    if (!Number.isFinite(a[i]) || !check(a[i])) {
-      const where = typeof v === 'number' ? name : `${name}[${i}]`;
-      throw new DdpgInputError(`${cls}: ${where} must be ${rule}, got ${a[i]}`);
-    }
+    if (!Number.isFinite(a[i]) || !check(a[i])) fail(`${cls}: ${typeof v === 'number' ? name : `${name}[${i}]`} must be ${rule}, got ${a[i]}`);
   }
   return a;
 }
@@ -43,9 +36,7 @@ const nonNegative = (x: number): boolean => x >= 0;
 const anyFinite = (): boolean => true;
 
 function checkOut(cls: string, out: Float32Array, actDim: number): void {
-  if (out.length !== actDim) {
-    throw new DdpgInputError(`${cls}.sample: out has wrong length: expected ${actDim}, got ${out.length}`);
-  }
+  if (out.length !== actDim) fail(`${cls}.sample: out has wrong length: expected ${actDim}, got ${out.length}`);
 }
 
 export interface GaussianNoiseOptions {
@@ -54,7 +45,7 @@ export interface GaussianNoiseOptions {
   seed: number;
 }
 
-export interface GaussianNoiseSnapshot {
+export interface GaussianNoiseState {
   rng: RngState;
 }
 
@@ -80,12 +71,12 @@ export class GaussianNoise {
   /** Stateless apart from the RNG; nothing to reset. */
   reset(): void {}
 
-  snapshot(): GaussianNoiseSnapshot {
+  getState(): GaussianNoiseState {
     return { rng: this.rng.getState() };
   }
 
-  restore(s: GaussianNoiseSnapshot): void {
-    this.rng.setState(s.rng);
+  setState(s: GaussianNoiseState): void {
+    this.rng.setState(s?.rng);
   }
 }
 
@@ -104,7 +95,7 @@ export interface OrnsteinUhlenbeckNoiseOptions {
   seed: number;
 }
 
-export interface OrnsteinUhlenbeckNoiseSnapshot {
+export interface OrnsteinUhlenbeckNoiseState {
   x: number[];
   rng: RngState;
 }
@@ -123,12 +114,8 @@ export class OrnsteinUhlenbeckNoise {
     const cls = 'OrnsteinUhlenbeckNoise';
     checkActDim(cls, opts.actDim);
     const { actDim, theta = 0.15, dt = 1e-2 } = opts;
-    if (!Number.isFinite(theta) || theta < 0) {
-      throw new DdpgInputError(`${cls}: theta must be finite and >= 0, got ${theta}`);
-    }
-    if (!Number.isFinite(dt) || dt <= 0) {
-      throw new DdpgInputError(`${cls}: dt must be finite and > 0, got ${dt}`);
-    }
+    if (!Number.isFinite(theta) || theta < 0) fail(`${cls}: theta must be finite and >= 0, got ${theta}`);
+    if (!Number.isFinite(dt) || dt <= 0) fail(`${cls}: dt must be finite and > 0, got ${dt}`);
     this.actDim = actDim;
     this.theta = theta;
     this.dt = dt;
@@ -156,15 +143,13 @@ export class OrnsteinUhlenbeckNoise {
     this.x.set(this.x0);
   }
 
-  snapshot(): OrnsteinUhlenbeckNoiseSnapshot {
+  getState(): OrnsteinUhlenbeckNoiseState {
     return { x: Array.from(this.x), rng: this.rng.getState() };
   }
 
-  restore(s: OrnsteinUhlenbeckNoiseSnapshot): void {
-    if (s.x.length !== this.actDim) {
-      throw new DdpgInputError(
-        `OrnsteinUhlenbeckNoise.restore: x has wrong length: expected ${this.actDim}, got ${s.x.length}`,
-      );
+  setState(s: OrnsteinUhlenbeckNoiseState): void {
+    if (!Array.isArray(s?.x) || s.x.length !== this.actDim || !s.x.every(Number.isFinite)) {
+      fail(`OrnsteinUhlenbeckNoise.setState: x must be ${this.actDim} finite numbers, got ${JSON.stringify(s?.x)}`);
     }
     this.rng.setState(s.rng);
     for (let i = 0; i < this.actDim; i++) this.x[i] = s.x[i];

@@ -1,15 +1,21 @@
-// Per-environment presets (rl-baselines3-zoo's DDPG hyper-parameters, with our measured choices where noted).
-import type { DdpgConfig } from './config.js';
+// Presets: per environment and algorithm (`train --env ID --algo A` uses them unless flags override), and
+// named ones (`--preset paper`). Each says where its numbers come from and what we changed.
+import type { DdpgConfig, Td3Config } from './config.js';
 
-export interface EnvPreset {
+export interface EnvPreset<C = DdpgConfig> {
   /** Total environment steps of a training run. */
   steps: number;
-  config: Partial<DdpgConfig>;
+  config: Partial<C>;
   /** Where the numbers come from, and what we changed. */
   note: string;
 }
 
-export const PRESETS: Record<string, EnvPreset> = {
+export interface NamedPreset<C = DdpgConfig> {
+  config: Partial<C>;
+  note: string;
+}
+
+export const DDPG_PRESETS: Record<string, EnvPreset<DdpgConfig>> = {
   'Pendulum-v1': {
     steps: 20_000,
     config: {
@@ -24,6 +30,40 @@ export const PRESETS: Record<string, EnvPreset> = {
       noise: 'ou', noiseSigma: 0.5, actorLr: 1e-3, criticLr: 1e-3, batchSize: 256,
       actorHidden: [64, 64], criticHidden: [64, 64], learningStarts: 10_000,
     },
-    note: 'rl-baselines3-zoo DDPG MountainCarContinuous-v0 (OU σ 0.5, lr 1e-3, batch 256)',
+    note: 'rl-baselines3-zoo DDPG MountainCarContinuous-v0 (OU σ 0.5, lr 1e-3, batch 256), with 64/64 nets (zoo: 400/300)',
   },
+};
+
+export const TD3_PRESETS: Record<string, EnvPreset<Td3Config>> = {
+  'Pendulum-v1': {
+    steps: 20_000,
+    config: { ...DDPG_PRESETS['Pendulum-v1'].config, policyDelay: 2, targetPolicyNoise: 0.2, targetNoiseClip: 0.5 },
+    note: 'rl-baselines3-zoo TD3 Pendulum-v1 (the same settings as its DDPG: γ 0.98, buffer 2e5, 10k random steps, Gaussian 0.1, lr 1e-3) with TD3\'s delay 2 and smoothing 0.2/0.5, and our DDPG preset\'s 64/64 nets and batch 128 — see README',
+  },
+  'MountainCarContinuous-v0': {
+    steps: 300_000,
+    config: { ...DDPG_PRESETS['MountainCarContinuous-v0'].config, policyDelay: 2, targetPolicyNoise: 0.2, targetNoiseClip: 0.5 },
+    note: 'rl-baselines3-zoo TD3 MountainCarContinuous-v0 (OU σ 0.5, lr 1e-3, batch 256), with 64/64 nets (zoo: 400/300)',
+  },
+};
+
+/** Lillicrap et al. (2015), §7: 400/300, lr 1e−4 / 1e−3, τ = 0.001, batch 64, OU noise, critic L2 1e−2,
+ *  action entering the critic at its 2nd hidden layer. */
+export const DDPG_PAPER: NamedPreset<DdpgConfig> = {
+  config: {
+    actorHidden: [400, 300], criticHidden: [400, 300], actorLr: 1e-4, criticLr: 1e-3, gamma: 0.99, tau: 0.001,
+    batchSize: 64, noise: 'ou', noiseSigma: 0.2, criticWeightDecay: 1e-2, criticActionLayer: 1, policyDelay: 1,
+  },
+  note: 'Lillicrap et al. 2015, §7: 400/300, lr 1e-4/1e-3, τ 0.001, batch 64, OU (θ 0.15, σ 0.2), critic L2 1e-2, action at the 2nd hidden layer',
+};
+
+/** Fujimoto et al. (2018), §6.1 and Table 3: 400/300, lr 1e−3, batch 100, τ 0.005, N(0, 0.1) exploration,
+ *  smoothing 0.2 clipped at 0.5, delay 2, 10k random steps (the paper: 1000 on all but HalfCheetah and Ant). */
+export const TD3_PAPER: NamedPreset<Td3Config> = {
+  config: {
+    actorHidden: [400, 300], criticHidden: [400, 300], actorLr: 1e-3, criticLr: 1e-3, gamma: 0.99, tau: 0.005,
+    batchSize: 100, noise: 'gaussian', noiseSigma: 0.1, policyDelay: 2, targetPolicyNoise: 0.2, targetNoiseClip: 0.5,
+    learningStarts: 10_000,
+  },
+  note: 'Fujimoto et al. 2018, §6.1: 400/300, lr 1e-3, batch 100, τ 0.005, exploration N(0, 0.1), smoothing 0.2 clipped at 0.5, delay 2, 10k random steps',
 };

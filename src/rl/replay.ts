@@ -2,8 +2,8 @@
 // (obs, action, reward, nextObs, terminated) in preallocated Float32Arrays, with
 // uniform sampling (with replacement) driven by its own seeded Rng. add() and
 // sample(n, out) do not allocate; snapshot()/restore() resume a run exactly.
-import { checkPositiveInt, DdpgInputError } from '../errors.js';
-import { Rng, type RngState } from './rng.js';
+import { checkPositiveInt, fail } from '../errors.js';
+import { Rng, type RngState } from '../rng.js';
 
 /** A minibatch, row-major: obs is batch×obsDim, actions batch×actDim; terminated is 0/1. */
 export interface Batch {
@@ -39,11 +39,11 @@ export interface ReplaySnapshot {
 
 function checkVector(field: string, v: ArrayLike<number>, dim: number): void {
   if (v.length !== dim) {
-    throw new DdpgInputError(`ReplayBuffer.add: ${field} has wrong length: expected ${dim}, got ${v.length}`);
+    fail(`ReplayBuffer.add: ${field} has wrong length: expected ${dim}, got ${v.length}`);
   }
   for (let i = 0; i < dim; i++) {
-    if (!Number.isFinite(v[i])) {
-      throw new DdpgInputError(`ReplayBuffer.add: ${field}[${i}] is not finite (${v[i]})`);
+    if (!Number.isFinite(Math.fround(v[i]))) { // stored as float32: 1e39 would become Infinity
+      fail(`ReplayBuffer.add: ${field}[${i}] is not finite (${v[i]})`);
     }
   }
 }
@@ -91,6 +91,11 @@ export class ReplayBuffer {
     this.rng = new Rng(opts.seed);
   }
 
+  /** Bytes of the typed arrays a buffer of this shape holds (obs, actions, rewards, nextObs, terminated). */
+  static memoryBytes(capacity: number, obsDim: number, actDim: number): number {
+    return 4 * capacity * (2 * obsDim + actDim + 2);
+  }
+
   /** Number of stored transitions (≤ capacity). */
   get size(): number {
     return this._size;
@@ -108,11 +113,11 @@ export class ReplayBuffer {
     checkVector('obs', obs, obsDim);
     checkVector('action', action, actDim);
     checkVector('nextObs', nextObs, obsDim);
-    if (typeof reward !== 'number' || !Number.isFinite(reward)) {
-      throw new DdpgInputError(`ReplayBuffer.add: reward is not finite (${reward})`);
+    if (typeof reward !== 'number' || !Number.isFinite(Math.fround(reward))) {
+      fail(`ReplayBuffer.add: reward is not finite (${reward})`);
     }
     if (typeof terminated !== 'boolean') {
-      throw new DdpgInputError(`ReplayBuffer.add: terminated must be a boolean, got ${typeof terminated}`);
+      fail(`ReplayBuffer.add: terminated must be a boolean, got ${typeof terminated}`);
     }
     const p = this.pos;
     for (let k = 0; k < obsDim; k++) {
@@ -133,7 +138,7 @@ export class ReplayBuffer {
   sample(batchSize: number, out?: Batch): Batch {
     checkPositiveInt(batchSize, 'ReplayBuffer: batchSize');
     if (batchSize > this._size) {
-      throw new DdpgInputError(
+      fail(
         `ReplayBuffer.sample: not enough data: batchSize ${batchSize} > size ${this._size}`,
       );
     }
@@ -153,7 +158,7 @@ export class ReplayBuffer {
       b.rewards.length !== batchSize ||
       b.terminated.length !== batchSize
     ) {
-      throw new DdpgInputError(
+      fail(
         `ReplayBuffer.sample: out batch does not match batchSize ${batchSize}, obsDim ${obsDim}, actDim ${actDim} (got size ${b.size}); use createBatch()`,
       );
     }
@@ -191,16 +196,16 @@ export class ReplayBuffer {
   /** Restore a snapshot taken from a buffer with the same capacity and dims. */
   restore(s: ReplaySnapshot): void {
     if (s.capacity !== this.capacity || s.obsDim !== this.obsDim || s.actDim !== this.actDim) {
-      throw new DdpgInputError(
+      fail(
         `ReplayBuffer.restore: shape mismatch: expected capacity ${this.capacity}, obsDim ${this.obsDim}, actDim ${this.actDim}; got ${s.capacity}, ${s.obsDim}, ${s.actDim}`,
       );
     }
     const n = s.size;
     if (!Number.isInteger(n) || n < 0 || n > this.capacity) {
-      throw new DdpgInputError(`ReplayBuffer.restore: invalid size ${n}`);
+      fail(`ReplayBuffer.restore: invalid size ${n}`);
     }
     if (!Number.isInteger(s.pos) || s.pos < 0 || s.pos >= this.capacity || (n < this.capacity && s.pos !== n)) {
-      throw new DdpgInputError(`ReplayBuffer.restore: invalid ring position ${s.pos} for size ${n}`);
+      fail(`ReplayBuffer.restore: invalid ring position ${s.pos} for size ${n}`);
     }
     const lens: [string, ArrayLike<number>, number][] = [
       ['obs', s.obs, n * this.obsDim],
@@ -210,9 +215,11 @@ export class ReplayBuffer {
       ['terminated', s.terminated, n],
     ];
     for (const [name, arr, len] of lens) {
-      if (arr.length !== len) {
-        throw new DdpgInputError(`ReplayBuffer.restore: ${name} has wrong length: expected ${len}, got ${arr.length}`);
-      }
+      if (arr?.length !== len) fail(`ReplayBuffer.restore: ${name} has wrong length: expected ${len}, got ${arr?.length}`);
+      for (let i = 0; i < len; i++) if (!Number.isFinite(arr[i])) fail(`ReplayBuffer.restore: ${name} holds ${arr[i]} at index ${i}`);
+    }
+    for (let i = 0; i < n; i++) {
+      if (s.terminated[i] !== 0 && s.terminated[i] !== 1) fail(`ReplayBuffer.restore: terminated holds ${s.terminated[i]} at index ${i}; flags are 0 or 1`);
     }
     this.rng.setState(s.rng);
     this.obs.set(s.obs);

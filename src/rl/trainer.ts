@@ -3,9 +3,14 @@
 //                   store (s, a, r, s′, terminated)   — s′ is the real final obs even on truncation
 //                   once steps ≥ learningStarts: one update
 //                   on episode end: log it, reset the env and the noise
-import { DdpgInputError } from '../errors.js';
-import type { Env, EnvSnapshot } from '../envs/spaces.js';
-import type { DDPG, UpdateStats } from './ddpg.js';
+// It knows the agent contract (src/rl/agent.ts), not an algorithm.
+import { fail } from '../errors.js';
+import type { AnyEnv, EnvSnapshot } from '../envs/env.js';
+import type { Agent, UpdateStats } from './agent.js';
+
+/** The update statistics averaged per episode (an update without a value, e.g. no actor step, is skipped). */
+export const EPISODE_STATS = ['criticLoss', 'actorLoss', 'qMean'] as const;
+type EpisodeStat = (typeof EPISODE_STATS)[number];
 
 export interface EpisodeLog {
   /** Environment steps taken when the episode ended. */
@@ -13,11 +18,14 @@ export interface EpisodeLog {
   episode: number;
   return: number;
   length: number;
-  /** Means over the updates made during the episode (NaN when none were made). */
-  criticLoss: number;
-  actorLoss: number;
-  qMean: number;
+  /** Means over the updates of the episode that had the value (undefined when none had). */
+  criticLoss: number | undefined;
+  actorLoss: number | undefined;
+  qMean: number | undefined;
 }
+
+/** Running sums of one statistic over the episode's updates that reported it. */
+export interface StatSum { sum: number; n: number }
 
 export interface TrainerSnapshot {
   step: number;
@@ -25,27 +33,30 @@ export interface TrainerSnapshot {
   obs: number[];
   episodeReturn: number;
   episodeLength: number;
-  sums: { critic: number; actor: number; q: number; n: number };
+  sums: Record<EpisodeStat, StatSum>;
   needsReset: boolean;
   env: EnvSnapshot;
 }
 
+const emptySums = (): Record<EpisodeStat, StatSum> =>
+  ({ criticLoss: { sum: 0, n: 0 }, actorLoss: { sum: 0, n: 0 }, qMean: { sum: 0, n: 0 } });
+
 export class Trainer {
-  readonly agent: DDPG;
-  readonly env: Env;
+  readonly agent: Agent;
+  readonly env: AnyEnv;
   /** Environment steps taken so far. */
   step = 0;
   episode = 0;
   private readonly obs: Float32Array;
   private episodeReturn = 0;
   private episodeLength = 0;
-  private sums = { critic: 0, actor: 0, q: 0, n: 0 };
+  private sums = emptySums();
   private needsReset = true;
   private readonly seed: number;
   /** Optional observer of every transition and update (train --log-grads: src/rl/introspection.ts). */
   taps?: { transition?(obs: Float32Array, action: Float32Array, reward: number): void; update?(stats: UpdateStats): void };
 
-  constructor(agent: DDPG, env: Env, seed = agent.config.seed) {
+  constructor(agent: Agent, env: AnyEnv, seed = agent.config.seed) {
     this.agent = agent;
     this.env = env;
     this.seed = seed;
@@ -66,7 +77,7 @@ export class Trainer {
       this.step += 1;
       this.episodeReturn += r.reward;
       this.episodeLength += 1;
-      if (agent.steps >= agent.config.learningStarts && agent.replay.size >= agent.config.batchSize) {
+      if (agent.canUpdate()) {
         const stats = agent.update();
         this.record(stats);
         this.taps?.update?.(stats);
@@ -84,16 +95,16 @@ export class Trainer {
   snapshot(): TrainerSnapshot {
     return {
       step: this.step, episode: this.episode, obs: Array.from(this.obs), episodeReturn: this.episodeReturn,
-      episodeLength: this.episodeLength, sums: { ...this.sums }, needsReset: this.needsReset, env: this.env.snapshot(),
+      episodeLength: this.episodeLength, sums: structuredClone(this.sums), needsReset: this.needsReset, env: this.env.snapshot(),
     };
   }
 
   restore(s: TrainerSnapshot): void {
-    if (!s || s.obs?.length !== this.obs.length) throw new DdpgInputError(`trainer state: obs has ${s?.obs?.length} values, expected ${this.obs.length}`);
-    this.step = s.step; this.episode = s.episode; this.obs.set(s.obs);
-    this.episodeReturn = s.episodeReturn; this.episodeLength = s.episodeLength; this.sums = { ...s.sums };
-    this.needsReset = s.needsReset;
+    checkTrainerSnapshot(s, this.obs.length);
     this.env.restore(s.env);
+    this.step = s.step; this.episode = s.episode; this.obs.set(s.obs);
+    this.episodeReturn = s.episodeReturn; this.episodeLength = s.episodeLength; this.sums = structuredClone(s.sums);
+    this.needsReset = s.needsReset;
   }
 
   private startEpisode(): void {
@@ -105,27 +116,42 @@ export class Trainer {
   }
 
   private record(s: UpdateStats): void {
-    this.sums.critic += s.criticLoss;
-    this.sums.actor += s.actorLoss;
-    this.sums.q += s.qMean;
-    this.sums.n += 1;
+    for (const name of EPISODE_STATS) {
+      const v = s[name];
+      if (v === undefined) continue;
+      this.sums[name].sum += v;
+      this.sums[name].n += 1;
+    }
   }
 
   private finishEpisode(): EpisodeLog {
-    const n = this.sums.n;
+    const mean = (name: EpisodeStat) => { const t = this.sums[name]; return t.n ? t.sum / t.n : undefined; };
     const log: EpisodeLog = {
       step: this.step, episode: this.episode, return: this.episodeReturn, length: this.episodeLength,
-      criticLoss: n ? this.sums.critic / n : NaN, actorLoss: n ? this.sums.actor / n : NaN, qMean: n ? this.sums.q / n : NaN,
+      criticLoss: mean('criticLoss'), actorLoss: mean('actorLoss'), qMean: mean('qMean'),
     };
     this.episodeReturn = 0;
     this.episodeLength = 0;
-    this.sums = { critic: 0, actor: 0, q: 0, n: 0 };
+    this.sums = emptySums();
     return log;
   }
 }
 
+function checkTrainerSnapshot(s: TrainerSnapshot, obsDim: number): void {
+  const count = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
+  if (!s || typeof s !== 'object') fail('trainer state must be an object');
+  if (!Array.isArray(s.obs) || s.obs.length !== obsDim || !s.obs.every(Number.isFinite)) fail(`trainer state: obs must be ${obsDim} finite numbers`);
+  if (!count(s.step) || !count(s.episode) || !count(s.episodeLength)) fail('trainer state: step, episode and episodeLength must be integers ≥ 0');
+  if (!Number.isFinite(s.episodeReturn)) fail(`trainer state: episodeReturn must be finite, got ${String(s.episodeReturn)}`);
+  if (typeof s.needsReset !== 'boolean') fail('trainer state: needsReset must be a boolean');
+  for (const name of EPISODE_STATS) {
+    const t = s.sums?.[name];
+    if (!t || !Number.isFinite(t.sum) || !count(t.n)) fail(`trainer state: sums.${name} must be { sum: finite, n: integer ≥ 0 }`);
+  }
+}
+
 /** Mean and standard deviation of the deterministic policy's return over `episodes` episodes. */
-export function evaluate(agent: DDPG, env: Env, episodes: number, seed: number): { mean: number; std: number; returns: number[] } {
+export function evaluate(agent: Pick<Agent, 'act'>, env: AnyEnv, episodes: number, seed: number): { mean: number; std: number; returns: number[] } {
   const returns: number[] = [];
   for (let e = 0; e < episodes; e++) {
     let { obs } = env.reset({ seed: seed + e });

@@ -1,5 +1,5 @@
 // Pendulum-v1, transcribed from Gymnasium's
-// gymnasium/envs/classic_control/pendulum.py (+ TimeLimit max_episode_steps=200).
+// gymnasium/envs/classic_control/pendulum.py (TimeLimit max_episode_steps=200 is added by the registry).
 //
 //   g = 10, m = 1, l = 1, dt = 0.05, max_speed = 8, max_torque = 2
 //   u      = clip(u, -2, 2)
@@ -10,7 +10,9 @@
 //   obs    = [cos θ, sin θ, θ̇] (float32), reward = −cost, never terminated
 //   reset: θ ~ U[−π, π), θ̇ ~ U[−1, 1)   (θ drawn first)
 // State is kept in float64; setState/getState use [θ, θ̇].
-import { ClassicEnv, makeBox, type Box, type StepResult } from './spaces.js';
+import { makeBox, type Box } from '../box.js';
+import type { StepResult } from '../env.js';
+import { ClassicEnv } from './classic-env.js';
 
 const G = 10;
 const M = 1;
@@ -35,15 +37,14 @@ export class PendulumEnv extends ClassicEnv {
   readonly id = 'Pendulum-v1';
   readonly observationSpace: Box = makeBox([-1, -1, -MAX_SPEED], [1, 1, MAX_SPEED]);
   readonly actionSpace: Box = makeBox([-MAX_TORQUE], [MAX_TORQUE]);
-  readonly maxEpisodeSteps = 200;
 
   constructor(seed?: number) {
     super(2, 3, seed);
   }
 
   protected sampleInitialState(): void {
-    this.s[0] = -Math.PI + 2 * Math.PI * this.rng();
-    this.s[1] = -1 + 2 * this.rng();
+    this.s[0] = -Math.PI + 2 * Math.PI * this.rng.next();
+    this.s[1] = -1 + 2 * this.rng.next();
   }
 
   protected writeObs(): void {

@@ -1,9 +1,11 @@
-// Engine: the loaded .wasm plus its memory arena, and the factories for what lives in it.
-import { Adam, type AdamOptions } from '../nn/adam.js';
-import { Mlp, type MlpOptions } from '../nn/mlp.js';
+// Engine: the loaded .wasm and its memory arena (src/engine/) composed with what lives in it — the
+// factories for Mlp and Adam, target-network updates and the MSE loss. It lives in nn/ so that the
+// arrows run one way: nn builds on engine/, which knows nothing of networks.
 import { checkFinite, checkLength, fail } from '../errors.js';
-import { instantiateEngine, type WasmSource } from './load.js';
-import { Runtime } from './runtime.js';
+import { instantiateEngine, type WasmSource } from '../engine/load.js';
+import { Runtime } from '../engine/runtime.js';
+import { Adam, type AdamOptions } from './adam.js';
+import { Mlp, type MlpOptions } from './mlp.js';
 
 export class Engine {
   readonly runtime: Runtime;
@@ -51,10 +53,10 @@ export class Engine {
     }
     const p = this.mseScratch.ptr, cap = this.mseScratch.n;
     const f32 = this.runtime.f32;
-    f32.set(pred, p >> 2);
-    f32.set(target, (p >> 2) + cap);
+    f32.set(pred, p >>> 2);
+    f32.set(target, (p >>> 2) + cap);
     const loss = this.runtime.wasm.mseLoss(p, p + 4 * cap, n, p + 8 * cap);
-    if (grad) grad.set(this.runtime.f32.subarray((p >> 2) + 2 * cap, (p >> 2) + 2 * cap + n));
+    if (grad) grad.set(this.runtime.f32.subarray((p >>> 2) + 2 * cap, (p >>> 2) + 2 * cap + n));
     return loss;
   }
 

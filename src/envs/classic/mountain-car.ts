@@ -1,6 +1,6 @@
 // MountainCarContinuous-v0, transcribed from Gymnasium's
 // gymnasium/envs/classic_control/continuous_mountain_car.py
-// (+ TimeLimit max_episode_steps=999).
+// (TimeLimit max_episode_steps=999 is added by the registry).
 //
 //   force = clip(a, −1, 1)
 //   v    += force·0.0015 − 0.0025·cos(3x);  v = clip(v, −0.07, 0.07)
@@ -13,7 +13,9 @@
 // is stored rounded to float32 (Gymnasium: np.array([x, v], dtype=np.float32)).
 // Like Gymnasium, reset() and setState() store the values unrounded (float64).
 // setState/getState use [position, velocity].
-import { ClassicEnv, makeBox, type Box, type StepResult } from './spaces.js';
+import { makeBox, type Box } from '../box.js';
+import type { StepResult } from '../env.js';
+import { ClassicEnv } from './classic-env.js';
 
 const MIN_ACTION = -1;
 const MAX_ACTION = 1;
@@ -28,14 +30,13 @@ export class MountainCarContinuousEnv extends ClassicEnv {
   readonly id = 'MountainCarContinuous-v0';
   readonly observationSpace: Box = makeBox([MIN_POSITION, -MAX_SPEED], [MAX_POSITION, MAX_SPEED]);
   readonly actionSpace: Box = makeBox([MIN_ACTION], [MAX_ACTION]);
-  readonly maxEpisodeSteps = 999;
 
   constructor(seed?: number) {
     super(2, 2, seed);
   }
 
   protected sampleInitialState(): void {
-    this.s[0] = -0.6 + (-0.4 - -0.6) * this.rng();
+    this.s[0] = -0.6 + (-0.4 - -0.6) * this.rng.next();
     this.s[1] = 0;
   }
 
