@@ -145,7 +145,7 @@ function checkSpec(meta: Record<string, unknown>, actor: Float32Array | undefine
   (actionLow as number[]).forEach((lo, i) => {
     if (!(lo < (actionHigh as number[])[i])) bad(`policy action box has low ${lo} ≥ high ${(actionHigh as number[])[i]} in dimension ${i}`);
   });
-  if (!actor) bad("array 'actor' (the policy's parameters) is missing");
+  if (!actor) bad("array 'actor' is missing (the policy's parameters)");
   const { paramCount } = planLayers(widths, hidden as 'relu', output as 'tanh');
   if (actor!.length !== paramCount) bad(`array 'actor' has ${actor!.length} values, sizes ${JSON.stringify(widths)} need ${paramCount}`);
   for (let i = 0; i < actor!.length; i++) if (!Number.isFinite(actor![i])) bad(`array 'actor' holds ${actor![i]} at index ${i}`);

@@ -4,9 +4,10 @@
 // determinism, config validation, and that it learns Pendulum.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadEngine, type Engine } from '../src/index.js';
-import { DDPG, type UpdateBatch } from '../src/rl/ddpg.js';
+import type { UpdateBatch } from '../src/rl/agent.js';
+import { DDPG } from '../src/rl/ddpg.js';
 import { Trainer, evaluate } from '../src/rl/trainer.js';
-import { PRESETS } from '../src/rl/presets.js';
+import { DDPG_PRESETS } from '../src/rl/presets.js';
 import { makeEnv } from '../src/envs/index.js';
 import { finiteDiff, randomArray, refForward, relError } from './helpers/ref64.js';
 
@@ -57,13 +58,35 @@ describe('one DDPG update, step by step', () => {
       const want = q.reduce((s, v, i) => s + (v - y[i]) ** 2, 0) / B;
       expect(stats.criticLoss).toBeCloseTo(want, 5);
       expect(stats.qMean).toBeCloseTo(q.reduce((s, v) => s + v, 0) / B, 6);
-      // Terminated rows do not bootstrap: flipping terminated on row 1 changes its target by γ·Q′.
-      const again = smallAgent(3, { criticActionLayer: layer });
-      const y2 = tdTarget(again, { ...b, terminated: Float32Array.from([0, 0, 0, 1, 0]) });
-      expect(y[1]).toBeCloseTo(b.rewards[1], 6);
-      expect(Math.abs(y2[1] - y[1])).toBeGreaterThan(1e-4);
+      expect(stats.tdErrorMean).toBeCloseTo(q.reduce((s, v, i) => s + Math.abs(v - y[i]), 0) / B, 6);
     });
   }
+
+  it('terminated rows do not bootstrap (y = r whatever Q′ says); terminated = 0 rows (truncations) do', () => {
+    // The target critic is scrambled to large values, so any use of Q′ on a row shows in the agent's loss.
+    const scrambled = (agent: DDPG) => {
+      agent.criticTarget.setParams(randomArray(agent.criticTarget.paramCount, 'scramble', -3, 3));
+      return agent;
+    };
+    const b = makeBatch('term', [0, 0, 0, 0, 0]);
+    const lossWith = (terminated: number[]) => {
+      const agent = scrambled(smallAgent(4));
+      const q = refForward(criticRef(agent), agent.critic.getParams(), b.obs, B, b.actions);
+      const batch = { ...b, terminated: Float32Array.from(terminated) };
+      const y = tdTarget(agent, batch);
+      return { got: agent.update(batch).criticLoss, q, y };
+    };
+    const allTerminal = lossWith([1, 1, 1, 1, 1]);
+    const want = allTerminal.q.reduce((s, v, i) => s + (v - b.rewards[i]) ** 2, 0) / B; // y = r: Q′ unused
+    const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-6);
+    expect(rel(allTerminal.got, want)).toBeLessThan(1e-6);
+    const bootstrapping = lossWith([0, 0, 0, 0, 0]);
+    expect(rel(bootstrapping.got, bootstrapping.q.reduce((s, v, i) => s + (v - bootstrapping.y[i]) ** 2, 0) / B)).toBeLessThan(1e-6);
+    expect(Math.abs(bootstrapping.got - allTerminal.got)).toBeGreaterThan(0.1); // γ·Q′ of the scrambled critic is large
+    const oneTerminal = lossWith([0, 1, 0, 0, 0]);
+    expect(oneTerminal.y[1]).toBe(b.rewards[1]);
+    expect(rel(oneTerminal.got, oneTerminal.q.reduce((s, v, i) => s + (v - oneTerminal.y[i]) ** 2, 0) / B)).toBeLessThan(1e-6);
+  });
 
   for (const layer of [0, 1]) {
     it(`actor gradient = finite differences of −mean Q(s, scale·μ(s) + bias) (action at layer ${layer})`, () => {
@@ -183,7 +206,7 @@ describe('learning', () => {
   it('Pendulum-v1: a small fast config reaches mean eval return ≥ −300 (random ≈ −1200)', () => {
     const env = makeEnv('Pendulum-v1');
     const agent = new DDPG(engine, {
-      obsDim: 3, actDim: 1, actionLow: [-2], actionHigh: [2], ...PRESETS['Pendulum-v1'].config, learningStarts: 1000, seed: 1,
+      obsDim: 3, actDim: 1, actionLow: [-2], actionHigh: [2], ...DDPG_PRESETS['Pendulum-v1'].config, learningStarts: 1000, seed: 1,
     });
     new Trainer(agent, env).run(10_000);
     const ev = evaluate(agent, makeEnv('Pendulum-v1'), 10, 100_000);

@@ -1,11 +1,14 @@
 // The raw kernels against float64 references: the three GEMM forms, transpose, column sums,
 // bias + activation and its backward. Odd sizes, batch 1, row strides wider than the rows.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadEngine, type Engine } from '../src/index.js';
+import type { Engine } from '../src/index.js';
+import type { KernelExports } from '../src/engine/abi.js';
+import { loadKernels } from './helpers/kernels.js';
 import { matmul64, randomArray, relError, transpose64 } from './helpers/ref64.js';
 
 let engine: Engine;
-beforeAll(async () => { engine = await loadEngine(); });
+let wasm: KernelExports;
+beforeAll(async () => { ({ engine, wasm } = await loadKernels()); });
 
 // [m, n, k] of C[m×n] = A[m×k]·B[k×n]. Covers the 4×8 / 4×4 blocks and dot-product tails, the one-row
 // blocks (1×32, 1×8, 1×4: m % 4 rows and batch 1), n = 1 with A transposed (computed as a row), and the
@@ -22,14 +25,14 @@ function put(a: ArrayLike<number>, rows: number, cols: number, ld = cols): numbe
   const rt = engine.runtime;
   const ptr = rt.alloc(rows * ld);
   const f32 = rt.f32;
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) f32[(ptr >> 2) + i * ld + j] = a[i * cols + j];
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) f32[(ptr >>> 2) + i * ld + j] = a[i * cols + j];
   return ptr;
 }
 
 function get(ptr: number, rows: number, cols: number, ld = cols): Float64Array {
   const f32 = engine.runtime.f32;
   const out = new Float64Array(rows * cols);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[i * cols + j] = f32[(ptr >> 2) + i * ld + j];
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[i * cols + j] = f32[(ptr >>> 2) + i * ld + j];
   return out;
 }
 
@@ -40,10 +43,10 @@ describe('gemm: the three forms of a dense layer', () => {
       const c0 = randomArray(m * n, `c${m}${n}${k}`);
       const ldx = k + 3, ldy = n + 5;
       const px = put(x, m, k, ldx), pw = put(w, k, n), py = put(c0, m, n, ldy);
-      engine.runtime.wasm.gemm(m, n, k, px, ldx, 1, pw, n, py, ldy, 0);
+      wasm.gemm(m, n, k, px, ldx, 1, pw, n, py, ldy, 0);
       const want = matmul64(x, w, m, k, n);
       expect(relError(get(py, m, n, ldy), want)).toBeLessThan(1e-5);
-      engine.runtime.wasm.gemm(m, n, k, px, ldx, 1, pw, n, py, ldy, 1);
+      wasm.gemm(m, n, k, px, ldx, 1, pw, n, py, ldy, 1);
       expect(relError(get(py, m, n, ldy), want.map((v) => 2 * v))).toBeLessThan(1e-5);
     });
 
@@ -52,11 +55,11 @@ describe('gemm: the three forms of a dense layer', () => {
       const ldx = k + 2, ldy = n + 3;
       const px = put(x, m, k, ldx), pw = put(w, k, n), pb = put(b, 1, n), py = put(randomArray(m * n, 'junk'), m, n, ldy);
       const lin = matmul64(x, w, m, k, n).map((v, i) => v + b[i % n]);
-      engine.runtime.wasm.gemmBiasRelu(m, n, k, px, ldx, 1, pw, n, py, ldy, pb, 0);
+      wasm.gemmBiasRelu(m, n, k, px, ldx, 1, pw, n, py, ldy, pb, 0);
       expect(relError(get(py, m, n, ldy), lin)).toBeLessThan(1e-5);
-      engine.runtime.wasm.gemmBiasRelu(m, n, k, px, ldx, 1, pw, n, py, ldy, pb, 1);
+      wasm.gemmBiasRelu(m, n, k, px, ldx, 1, pw, n, py, ldy, pb, 1);
       expect(relError(get(py, m, n, ldy), lin.map((v) => Math.max(v, 0)))).toBeLessThan(1e-5);
-      engine.runtime.wasm.gemmBiasRelu(m, n, k, px, ldx, 1, pw, n, py, ldy, 0, 0); // bias 0: none
+      wasm.gemmBiasRelu(m, n, k, px, ldx, 1, pw, n, py, ldy, 0, 0); // bias 0: none
       expect(relError(get(py, m, n, ldy), matmul64(x, w, m, k, n))).toBeLessThan(1e-5);
     });
 
@@ -68,7 +71,7 @@ describe('gemm: the three forms of a dense layer', () => {
       const pdz = put(dz, m, k), pw = put(wt, k, n), ph = put(h, m, n, ld), pc = put(randomArray(m * n, 'junk'), m, n, ld);
       const plain = matmul64(dz, wt, m, k, n);
       for (const code of [1, 2]) {
-        engine.runtime.wasm.gemmDerivative(m, n, k, pdz, k, 1, pw, n, pc, ld, ph, hCols, code);
+        wasm.gemmDerivative(m, n, k, pdz, k, 1, pw, n, pc, ld, ph, hCols, code);
         const want = plain.map((v, i) => {
           const j = i % n, hv = h[i];
           return j >= hCols ? v : code === 1 ? (hv > 0 ? v : 0) : v * (1 - hv * hv);
@@ -82,19 +85,19 @@ describe('gemm: the three forms of a dense layer', () => {
       const x = randomArray(m * k, `X${m}${n}${k}`), dz = randomArray(m * n, `dz${m}${n}${k}`);
       const ldx = k + 1;
       const px = put(x, m, k, ldx), pdz = put(dz, m, n), pdw = put(new Float32Array(k * n), k, n);
-      engine.runtime.wasm.gemm(k, n, m, px, 1, ldx, pdz, n, pdw, n, 0);
+      wasm.gemm(k, n, m, px, 1, ldx, pdz, n, pdw, n, 0);
       const want = matmul64(transpose64(x, m, k), dz, k, m, n);
       expect(relError(get(pdw, k, n), want)).toBeLessThan(1e-5);
-      engine.runtime.wasm.gemm(k, n, m, px, 1, ldx, pdz, n, pdw, n, 1);
+      wasm.gemm(k, n, m, px, 1, ldx, pdz, n, pdw, n, 1);
       expect(relError(get(pdw, k, n), want.map((v) => 2 * v))).toBeLessThan(1e-5);
     });
 
     it(`dX = dZ·Wᵀ  (${m}×${n} · ${n}×${k}) via transpose()`, () => {
       const dz = randomArray(m * n, `DZ${m}${n}${k}`), w = randomArray(k * n, `W${m}${n}${k}`);
       const pdz = put(dz, m, n), pw = put(w, k, n), pwt = put(new Float32Array(n * k), n, k), pdx = put(new Float32Array(m * k), m, k);
-      engine.runtime.wasm.transpose(pw, k, n, pwt);
+      wasm.transpose(pw, k, n, pwt);
       expect(get(pwt, n, k)).toEqual(transpose64(Float32Array.from(w), k, n));
-      engine.runtime.wasm.gemm(m, k, n, pdz, n, 1, pwt, k, pdx, k, 0);
+      wasm.gemm(m, k, n, pdz, n, 1, pwt, k, pdx, k, 0);
       expect(relError(get(pdx, m, k), matmul64(dz, transpose64(w, k, n), m, n, k))).toBeLessThan(1e-5);
     });
   }
@@ -106,7 +109,6 @@ describe('gemm: the three forms of a dense layer', () => {
       const x = new Float32Array(m * k);
       for (let i = 0; i < m; i++) x.set(row, i * k); // rows 0–3: the 4-row block; row 4: the one-row path
       const px = put(x, m, k), pw = put(w, k, n), pb = put(b, 1, n), py = put(new Float32Array(8 * n), 8, n); // room for 4 rows at row 4
-      const wasm = engine.runtime.wasm;
       wasm.gemmBiasRelu(m, n, k, px, k, 1, pw, n, py, n, pb, 1);
       let y = get(py, m, n);
       expect(y.subarray(4 * n, 5 * n)).toEqual(y.subarray(0, n));
@@ -124,7 +126,7 @@ describe('gemm: the three forms of a dense layer', () => {
     for (const [rows, cols] of [[1, 1], [1, 7], [7, 1], [4, 4], [5, 3], [16, 16], [17, 33], [33, 17], [64, 20], [3, 256]]) {
       const a = randomArray(rows * cols, `t${rows}x${cols}`);
       const pa = put(a, rows, cols), pt = put(randomArray(rows * cols, 'junk'), cols, rows);
-      engine.runtime.wasm.transpose(pa, rows, cols, pt);
+      wasm.transpose(pa, rows, cols, pt);
       expect(get(pt, cols, rows)).toEqual(transpose64(a, rows, cols));
     }
   });
@@ -134,11 +136,11 @@ describe('gemm: the three forms of a dense layer', () => {
       const dz = randomArray(m * n, `cs${m}${n}`);
       const ld = n + 2;
       const p = put(dz, m, n, ld), out = put(randomArray(n, 'start'), 1, n);
-      engine.runtime.wasm.colsum(p, ld, m, n, out, 0);
+      wasm.colsum(p, ld, m, n, out, 0);
       const want = new Float64Array(n);
       for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) want[j] += dz[i * n + j];
       expect(relError(get(out, 1, n), want)).toBeLessThan(1e-5);
-      engine.runtime.wasm.colsum(p, ld, m, n, out, 1);
+      wasm.colsum(p, ld, m, n, out, 1);
       expect(relError(get(out, 1, n), want.map((v) => 2 * v))).toBeLessThan(1e-5);
     }
   });
@@ -149,7 +151,7 @@ describe('bias + activation kernels', () => {
     const m = 3, n = 6, k = 2;
     const x = Float32Array.from([NaN, 1, 1, 1, 1, NaN]), w = randomArray(k * n, 'nanw'), b = new Float32Array(n);
     const px = put(x, m, k), pw = put(w, k, n), pb = put(b, 1, n), py = put(new Float32Array(m * n), m, n);
-    engine.runtime.wasm.gemmBiasRelu(m, n, k, px, k, 1, pw, n, py, n, pb, 1);
+    wasm.gemmBiasRelu(m, n, k, px, k, 1, pw, n, py, n, pb, 1);
     const y = get(py, m, n);
     for (const r of [0, 2]) for (let j = 0; j < n; j++) expect(y[r * n + j]).toBeNaN();
     expect(y.subarray(n, 2 * n).every(Number.isFinite)).toBe(true);
@@ -160,7 +162,7 @@ describe('bias + activation kernels', () => {
       for (const code of [1, 2]) {
         const h = randomArray(m * n, `dh-h${m}${n}${code}`, -1, 1), d = randomArray(m * n, `dh-d${m}${n}${code}`);
         const ph = put(h, m, n), pd = put(d, m, n);
-        engine.runtime.wasm.activationBackward(pd, n, ph, n, m, n, code);
+        wasm.activationBackward(pd, n, ph, n, m, n, code);
         const want = Float64Array.from(d, (v, i) => v * (code === 1 ? (h[i] > 0 ? 1 : 0) : 1 - h[i] * h[i]));
         expect(relError(get(pd, m, n), want)).toBeLessThan(1e-6);
       }
@@ -171,7 +173,7 @@ describe('bias + activation kernels', () => {
     const m = 4, n = 3, ld = 5;
     const z = randomArray(m * n, 'tanh-rows', -3, 3);
     const p = put(z, m, n, ld);
-    engine.runtime.wasm.tanhRows(p, ld, m, n);
+    wasm.tanhRows(p, ld, m, n);
     expect(relError(get(p, m, n, ld), Float64Array.from(z, Math.tanh))).toBeLessThan(1e-6);
   });
 
@@ -182,7 +184,7 @@ describe('bias + activation kernels', () => {
       const m = 5, n = 11, ld = 13;
       const z = randomArray(m * n, `z${name}`, -2, 2), b = randomArray(n, `b${name}`);
       const py = put(z, m, n, ld), pb = put(b, 1, n);
-      engine.runtime.wasm.biasActivate(py, ld, m, n, pb, code);
+      wasm.biasActivate(py, ld, m, n, pb, code);
       const h = get(py, m, n, ld);
       const want = new Float64Array(m * n);
       for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) want[i * n + j] = f(code, z[i * n + j] + b[j]);
@@ -191,7 +193,7 @@ describe('bias + activation kernels', () => {
 
       const dh = randomArray(m * n, `dh${name}`);
       const pdh = put(dh, m, n, ld);
-      engine.runtime.wasm.activationBackward(pdh, ld, py, ld, m, n, code);
+      wasm.activationBackward(pdh, ld, py, ld, m, n, code);
       const dwant = new Float64Array(m * n);
       for (let i = 0; i < m * n; i++) {
         const zz = z[i] + b[i % n];

@@ -38,6 +38,29 @@ describe('UpdateAverager', () => {
   });
 });
 
+describe('UpdateAverager with optimizers', () => {
+  it("averages a trained net's norms only over the updates in which its optimizer stepped (a delayed actor)", () => {
+    const actor = engine.mlp({ sizes: [1, 1] }), critic = engine.mlp({ sizes: [1, 1] });
+    const opt = { actor: engine.adam(actor, { lr: 1e-3 }), critic: engine.adam(critic, { lr: 1e-3 }) };
+    const avg = new UpdateAverager({ actor: { net: actor, optimizer: opt.actor }, critic: { net: critic, optimizer: opt.critic } });
+    const update = (actorSteps: boolean, w: number) => {
+      actor.setParams([w, 0]); critic.setParams([w, 0]);
+      if (actorSteps) opt.actor.t += 1; // as if Adam had stepped
+      opt.critic.t += 1;
+      avg.add({ tdErrorMean: w });
+    };
+    update(false, 1); update(true, 2); update(false, 3); update(true, 4);
+    const [td, actorW, , , , criticW] = avg.finish();
+    expect(td).toBe(2.5);
+    expect(actorW).toBe(3); // updates 2 and 4 only
+    expect(criticW).toBe(2.5); // every update
+    update(false, 5);
+    const again = avg.finish();
+    expect(again[1]).toBeNaN(); // no actor step since the last finish()
+    expect(again[5]).toBe(5);
+  });
+});
+
 describe('QReturnTracker', () => {
   it('G_t = Σ γ^(k−t) r_k; means over the first half of the episode; the critic is called in chunks', () => {
     const tracker = new QReturnTracker(1, 1, 0.5);
@@ -60,8 +83,12 @@ describe('QReturnTracker', () => {
   it('on a real critic: Introspection rows line up with its columns', () => {
     const actor = engine.mlp({ sizes: [3, 4, 1], output: 'tanh' });
     const critic = engine.mlp({ sizes: [3, 5, 1], join: { layer: 1, size: 1 }, finalInitScale: 0.5 });
-    const look = new Introspection({ actor, critic, config: { obsDim: 3, actDim: 1, gamma: 0.9, batchSize: 4 } });
+    const optimizers = { actor: engine.adam(actor, { lr: 1e-3 }), critic: engine.adam(critic, { lr: 1e-3 }) };
+    const look = new Introspection({
+      optimizers, qValues: (s, a, rows) => critic.forward(s, rows, a), config: { obsDim: 3, actDim: 1, gamma: 0.9, batchSize: 4 },
+    });
     for (let t = 0; t < 7; t++) look.transition([t, 0.1, -0.1], [0.5], -1);
+    optimizers.actor.step(); optimizers.critic.step();
     look.update({ tdErrorMean: 0.25 });
     const row = look.finishEpisode();
     const cols = look.columns();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GaussianNoise, OrnsteinUhlenbeckNoise } from '../src/rl/noise.js';
-import { Rng } from '../src/rl/rng.js';
+import { Rng } from '../src/rng.js';
 
 function meanStd(xs: number[]): { mean: number; std: number } {
   const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -63,9 +63,28 @@ describe('Rng', () => {
   it('validates its arguments', () => {
     expect(() => new Rng(NaN)).toThrow('seed must be a finite number or a string, got NaN');
     expect(() => new Rng(1).int(0)).toThrow('n must be a positive integer, got 0');
-    expect(() => new Rng(1).setState({ arc4: { i: 0, j: 0, S: [1] }, spare: null })).toThrow(
-      'invalid ARC4 state',
-    );
+    const good = new Rng(3).getState();
+    const S = good.arc4.S;
+    const swap = S.slice(); [swap[0], swap[1]] = [swap[1], swap[0]];
+    expect(() => new Rng(1).setState({ ...good, arc4: { ...good.arc4, S: swap } })).not.toThrow(); // still a permutation
+    const bad: [string, unknown][] = [
+      ['S too short', { ...good, arc4: { ...good.arc4, S: [1] } }],
+      ['S with a repeat', { ...good, arc4: { ...good.arc4, S: [S[1], ...S.slice(1)] } }],
+      ['S with 256', { ...good, arc4: { ...good.arc4, S: [256, ...S.slice(1)] } }],
+      ['S with a fraction', { ...good, arc4: { ...good.arc4, S: [0.5, ...S.slice(1)] } }],
+      ['i out of range', { ...good, arc4: { ...good.arc4, i: 300 } }],
+      ['j negative', { ...good, arc4: { ...good.arc4, j: -1 } }],
+      ['spare NaN', { ...good, spare: NaN }],
+      ['spare a string', { ...good, spare: '0.5' }],
+      ['no arc4', { spare: null }],
+      ['null', null],
+    ];
+    for (const [what, state] of bad) {
+      const r = new Rng(1);
+      const before = r.getState();
+      expect(() => r.setState(state as never), what).toThrow(/^Rng state: /);
+      expect(r.getState(), `${what} left the generator as it was`).toEqual(before);
+    }
   });
 });
 
@@ -98,13 +117,13 @@ describe('GaussianNoise', () => {
     }
   });
 
-  it('snapshot/restore continues identically; reset is a no-op', () => {
+  it('getState/setState continues identically; reset is a no-op', () => {
     const a = new GaussianNoise({ actDim: 3, sigma: [1, 2, 3], seed: 4 });
     const out = new Float32Array(3);
     a.sample(out); // odd number of normals: a spare is cached
-    const snap = JSON.parse(JSON.stringify(a.snapshot()));
+    const snap = JSON.parse(JSON.stringify(a.getState()));
     const b = new GaussianNoise({ actDim: 3, sigma: [1, 2, 3], seed: 99 });
-    b.restore(snap);
+    b.setState(snap);
     for (let k = 0; k < 10; k++) {
       a.reset();
       expect(Array.from(b.sample(new Float32Array(3)))).toEqual(Array.from(a.sample(out)));
@@ -153,7 +172,7 @@ describe('OrnsteinUhlenbeckNoise', () => {
     const noise = new OrnsteinUhlenbeckNoise({ actDim: 1, seed: 2 });
     expect(noise.theta).toBe(0.15);
     expect(noise.dt).toBe(0.01);
-    expect(noise.snapshot().x).toEqual([0]);
+    expect(noise.getState().x).toEqual([0]);
     const z = new Rng(2).normal();
     const out = noise.sample(new Float32Array(1));
     expect(out[0]).toBe(Math.fround(0 + 0.15 * (0 - 0) * 0.01 + 0.2 * Math.sqrt(0.01) * z));
@@ -187,9 +206,9 @@ describe('OrnsteinUhlenbeckNoise', () => {
     const noise = new OrnsteinUhlenbeckNoise({ actDim: 2, x0, sigma: 1, seed: 6 });
     const out = new Float32Array(2);
     for (let k = 0; k < 20; k++) noise.sample(out);
-    expect(noise.snapshot().x).not.toEqual(x0);
+    expect(noise.getState().x).not.toEqual(x0);
     noise.reset();
-    expect(noise.snapshot().x).toEqual(x0);
+    expect(noise.getState().x).toEqual(x0);
     // next step starts from x0 and uses the 41st and 42nd normals of the stream
     const rng = new Rng(6);
     for (let k = 0; k < 40; k++) rng.normal();
@@ -200,7 +219,7 @@ describe('OrnsteinUhlenbeckNoise', () => {
     }
   });
 
-  it('is deterministic per seed, and snapshot/restore continues identically', () => {
+  it('is deterministic per seed, and getState/setState continues identically', () => {
     const run = (seed: number, steps: number) => {
       const nz = new OrnsteinUhlenbeckNoise({ actDim: 3, sigma: [0.1, 0.2, 0.3], seed });
       const out = new Float32Array(3);
@@ -212,9 +231,9 @@ describe('OrnsteinUhlenbeckNoise', () => {
     expect(run(6, 20).xs).not.toEqual(run(5, 20).xs);
 
     const { nz: a } = run(5, 7);
-    const snap = JSON.parse(JSON.stringify(a.snapshot()));
+    const snap = JSON.parse(JSON.stringify(a.getState()));
     const b = new OrnsteinUhlenbeckNoise({ actDim: 3, sigma: [0.1, 0.2, 0.3], seed: 1 });
-    b.restore(snap);
+    b.setState(snap);
     const oa = new Float32Array(3);
     const ob = new Float32Array(3);
     for (let k = 0; k < 25; k++) {
@@ -236,8 +255,7 @@ describe('OrnsteinUhlenbeckNoise', () => {
     expect(mk({ actDim: 1.5 })).toThrow('actDim must be a positive integer, got 1.5');
     const nz = new OrnsteinUhlenbeckNoise({ actDim: 2, seed: 0 });
     expect(() => nz.sample(new Float32Array(1))).toThrow('out has wrong length: expected 2, got 1');
-    expect(() => nz.restore({ x: [0], rng: new Rng(0).getState() })).toThrow(
-      'x has wrong length: expected 2, got 1',
-    );
+    expect(() => nz.setState({ x: [0], rng: new Rng(0).getState() })).toThrow('x must be 2 finite numbers, got [0]');
+    expect(() => nz.setState({ x: [0, NaN], rng: new Rng(0).getState() })).toThrow('x must be 2 finite numbers');
   });
 });

@@ -2,21 +2,24 @@
 // batch 1 and > 1, row strides wider than the rows: they must agree to float32 tolerance. This keeps the
 // readable code honest and is an oracle for the SIMD code.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadEngine, type Engine } from '../src/index.js';
+import type { Engine } from '../src/index.js';
+import type { KernelExports } from '../src/engine/abi.js';
+import { loadKernels } from './helpers/kernels.js';
 import * as ref from '../src/reference/index.js';
 import { ACTIVATION_CODES } from '../src/engine/abi.js';
 import { randomArray, relError } from './helpers/ref64.js';
 
 let engine: Engine;
-beforeAll(async () => { engine = await loadEngine(); });
+let wasm: KernelExports;
+beforeAll(async () => { ({ engine, wasm } = await loadKernels()); });
 
 /** Copies values into fresh engine memory; returns the byte offset. */
 function put(values: ArrayLike<number>): number {
   const ptr = engine.runtime.alloc(Math.max(values.length, 1));
-  engine.runtime.f32.set(values, ptr >> 2);
+  engine.runtime.f32.set(values, ptr >>> 2);
   return ptr;
 }
-const get = (ptr: number, n: number) => engine.runtime.f32.slice(ptr >> 2, (ptr >> 2) + n);
+const get = (ptr: number, n: number) => engine.runtime.f32.slice(ptr >>> 2, (ptr >>> 2) + n);
 const TOL = 1e-5; // float32 kernel vs float64 reference, relative to the largest value
 
 // [m, n, k]: odd, tiny, and wider than the 4×8 SIMD blocks.
@@ -32,22 +35,22 @@ describe('gemm, transpose, colsum: reference = WASM', () => {
       const px = put(x), pw = put(w), py = put(y0);
       for (const acc of [false, true]) {
         const want = Float64Array.from(acc ? get(py, m * ldy) : y0);
-        engine.runtime.wasm.gemm(m, n, k, px, ldx, 1, pw, n, py, ldy, +acc);
+        wasm.gemm(m, n, k, px, ldx, 1, pw, n, py, ldy, +acc);
         ref.gemm(m, n, k, x, ldx, 1, w, n, want, ldy, acc);
         expect(relError(get(py, m * ldy), want)).toBeLessThan(TOL);
       }
       // Gradient form dW = Xᵀ·dZ: A = Xᵀ read with ars = 1, acs = ldx.
       const dz = randomArray(m * n, `dz${tag}`), pdz = put(dz), pdw = put(new Float32Array(k * n));
-      engine.runtime.wasm.gemm(k, n, m, px, 1, ldx, pdz, n, pdw, n, 0);
+      wasm.gemm(k, n, m, px, 1, ldx, pdz, n, pdw, n, 0);
       const dw = new Float64Array(k * n);
       ref.gemm(k, n, m, x, 1, ldx, dz, n, dw, n, false);
       expect(relError(get(pdw, k * n), dw)).toBeLessThan(TOL);
       // Input-gradient form dX = dZ·Wᵀ, Wᵀ packed by transpose().
       const pwt = put(new Float32Array(n * k));
-      engine.runtime.wasm.transpose(pw, k, n, pwt);
+      wasm.transpose(pw, k, n, pwt);
       expect(Array.from(get(pwt, n * k))).toEqual(Array.from(ref.transpose(w, k, n)));
       const pdx = put(new Float32Array(m * k));
-      engine.runtime.wasm.gemm(m, k, n, pdz, n, 1, pwt, k, pdx, k, 0);
+      wasm.gemm(m, k, n, pdz, n, 1, pwt, k, pdx, k, 0);
       expect(relError(get(pdx, m * k), ref.matmulTransB(dz, w, m, n, k))).toBeLessThan(TOL);
       // The dense helpers say the same thing as the strided call.
       const xd = Float64Array.from({ length: m * k }, (_, i) => x[Math.floor(i / k) * ldx + (i % k)]);
@@ -55,7 +58,7 @@ describe('gemm, transpose, colsum: reference = WASM', () => {
       // Column sums with a padded source row, overwrite then accumulate.
       const db0 = randomArray(n, `db${tag}`), pdb = put(db0), want = Float64Array.from(db0);
       for (const acc of [false, true]) {
-        engine.runtime.wasm.colsum(py, ldy, m, n, pdb, +acc);
+        wasm.colsum(py, ldy, m, n, pdb, +acc);
         ref.colsum(get(py, m * ldy), ldy, m, n, want, acc);
         expect(relError(get(pdb, n), want)).toBeLessThan(TOL);
       }
@@ -70,11 +73,11 @@ describe('activations: reference = WASM', () => {
         const ld = n + 1, tag = `${act}${m}${n}`;
         const z = randomArray(m * ld, `z${tag}`, -2, 2), b = randomArray(n, `b${tag}`), dh = randomArray(m * ld, `dh${tag}`);
         const pz = put(z), pb = put(b), pdh = put(dh);
-        engine.runtime.wasm.biasActivate(pz, ld, m, n, pb, ACTIVATION_CODES[act]);
+        wasm.biasActivate(pz, ld, m, n, pb, ACTIVATION_CODES[act]);
         const h = Float64Array.from(z);
         ref.biasActivate(h, ld, m, n, b, act);
         expect(relError(get(pz, m * ld), h)).toBeLessThan(TOL);
-        engine.runtime.wasm.activationBackward(pdh, ld, pz, ld, m, n, ACTIVATION_CODES[act]);
+        wasm.activationBackward(pdh, ld, pz, ld, m, n, ACTIVATION_CODES[act]);
         const d = Float64Array.from(dh);
         ref.activationBackward(d, ld, get(pz, m * ld), ld, m, n, act); // same h, so relu masks agree exactly
         expect(relError(get(pdh, m * ld), d)).toBeLessThan(TOL);

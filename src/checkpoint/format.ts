@@ -109,6 +109,9 @@ export function decodeCheckpoint(bytes: Uint8Array, source = '<bytes>'): Checkpo
   }
   if (total !== header.payloadBytes) bad(`header arrays add up to ${total} bytes but payloadBytes says ${header.payloadBytes}`);
   const payloadOffset = align4(PREFIX + headerLength);
+  for (let i = PREFIX + headerLength; i < Math.min(payloadOffset, bytes.length); i++) {
+    if (bytes[i] !== 0) bad(`padding byte ${i} after the header is ${bytes[i]}, expected 0: the file is corrupt`);
+  }
   const have = bytes.length - payloadOffset;
   if (have !== header.payloadBytes) {
     bad(have < header.payloadBytes ? `file is truncated: payload has ${Math.max(0, have)} of ${header.payloadBytes} bytes`
