@@ -162,6 +162,31 @@ describe('one DDPG update, step by step', () => {
   });
 });
 
+describe('policyDelay', () => {
+  it('default 1 (the paper): the actor and both targets step on every update', () => {
+    const agent = smallAgent(8);
+    expect(agent.config.policyDelay).toBe(1);
+    for (let u = 1; u <= 3; u++) expect(agent.update(makeBatch(`pd${u}`, [0, 0, 1, 0, 0])).actorLoss).toBeTypeOf('number');
+    expect(agent.actorOptimizer.t).toBe(3);
+  });
+  it('2 (CleanRL\'s DDPG): on odd updates the actor and the targets keep their bits, on even ones they step', () => {
+    const agent = smallAgent(8, { policyDelay: 2 });
+    for (let u = 1; u <= 4; u++) {
+      const before = ['actor', 'actorTarget', 'criticTarget'].map((n) => agent.networks[n].getParams());
+      const stats = agent.update(makeBatch(`pd${u}`, [0, 0, 1, 0, 0]));
+      const after = ['actor', 'actorTarget', 'criticTarget'].map((n) => agent.networks[n].getParams());
+      if (u % 2) {
+        expect(stats.actorLoss).toBeUndefined();
+        after.forEach((p, i) => expect(Array.from(p)).toEqual(Array.from(before[i])));
+      } else {
+        expect(stats.actorLoss).toBeTypeOf('number');
+        after.forEach((p, i) => expect(relError(p, before[i])).toBeGreaterThan(1e-6));
+      }
+    }
+    expect([agent.actorOptimizer.t, agent.criticOptimizer.t]).toEqual([2, 4]);
+  });
+});
+
 describe('determinism', () => {
   const run = (seed: number) => {
     const env = makeEnv('Pendulum-v1');

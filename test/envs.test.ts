@@ -5,11 +5,16 @@ import { describe, it, expect } from 'vitest';
 import seedrandom from 'seedrandom';
 import {
   ENV_IDS,
+  OrderEnforcing,
+  Wrapper,
   boxContains,
+  makeBox,
   makeEnv,
+  wrapEnv,
   type Env,
   type EnvSnapshot,
 } from '../src/envs/index.js';
+import { DdpgInputError } from '../src/errors.js';
 
 // ---------------------------------------------------------------- reference
 
@@ -456,5 +461,73 @@ describe('registry', () => {
   it('rejects non-integer seeds', () => {
     expect(() => makeEnv(PENDULUM, { seed: 1.5 })).toThrow(/seed/);
     expect(() => makeEnv(PENDULUM).reset({ seed: NaN })).toThrow(/seed/);
+  });
+});
+
+describe('wrappers compose around any bare env (not only the classic-control ones)', () => {
+  // A bare env written from scratch against the Env contract: no base class, no time limit, no checks.
+  class Drift implements Env {
+    readonly id = 'Drift-v0';
+    readonly observationSpace = makeBox([-100], [100]);
+    readonly actionSpace = makeBox([-1, -1], [1, 1]);
+    readonly maxEpisodeSteps = Infinity;
+    x = 0;
+    private readonly obs = new Float32Array(1);
+    private readonly result = { obs: this.obs, reward: 0, terminated: false, truncated: false, info: {} };
+    reset() { this.x = 0; this.obs[0] = 0; return { obs: this.obs, info: {} }; }
+    step(a: ArrayLike<number>) {
+      this.x += a[0] + a[1];
+      this.obs[0] = this.x;
+      this.result.reward = -Math.abs(this.x);
+      this.result.terminated = this.x >= 3;
+      this.result.truncated = false;
+      return this.result;
+    }
+    setState(s: ArrayLike<number>) { this.x = s[0]; }
+    getState() { return Float64Array.of(this.x); }
+    snapshot() { return { id: this.id, x: this.x }; }
+    restore(s: EnvSnapshot) { this.x = s.x as number; }
+  }
+
+  it('TimeLimit truncates, OrderEnforcing refuses out-of-order calls, ActionCheck refuses bad actions', () => {
+    const env = wrapEnv(new Drift(), 4);
+    expect(env.maxEpisodeSteps).toBe(4);
+    expect(() => env.step([0, 0])).toThrow(DdpgInputError);
+    expect(() => env.step([0, 0])).toThrow(/Drift-v0: step\(\) called before reset\(\)/);
+    env.reset();
+    expect(() => env.step([0])).toThrow(/Drift-v0: expected action of length 2, got 1/);
+    expect(() => env.step([0, NaN])).toThrow(/Drift-v0: action\[1\] must be a finite number, got NaN/);
+    const flags = [1, 2, 3, 4].map(() => { const r = env.step([0.1, 0.1]); return [r.terminated, r.truncated]; });
+    expect(flags).toEqual([[false, false], [false, false], [false, false], [false, true]]);
+    expect(() => env.step([0, 0])).toThrow(/after the episode ended/);
+    env.reset();
+    expect(env.step([1, 1]).terminated).toBe(false); // x = 2
+    expect(env.step([1, 0]).terminated).toBe(true); // x = 3 terminates
+    expect(() => env.step([0, 0])).toThrow(/after the episode ended/);
+  });
+
+  it('snapshots compose: every wrapper adds its state to the bare env\'s, and restore continues exactly', () => {
+    const env = wrapEnv(new Drift(), 10);
+    env.reset();
+    env.step([0.5, 0.25]);
+    env.step([0.5, 0.25]);
+    const snap = JSON.parse(JSON.stringify(env.snapshot()));
+    expect(snap).toEqual({ id: 'Drift-v0', x: 1.5, elapsedSteps: 2, started: true, done: false });
+    const other = wrapEnv(new Drift(), 10);
+    other.restore(snap);
+    for (let t = 3; t <= 10; t++) {
+      const a = env.step([0.01, -0.02]), b = other.step([0.01, -0.02]);
+      expect([b.obs[0], b.reward, b.truncated]).toEqual([a.obs[0], a.reward, a.truncated]);
+    }
+    expect(() => other.restore({ ...snap, elapsedSteps: -1 })).toThrow(DdpgInputError);
+    expect(() => other.restore({ ...snap, done: 'no' })).toThrow(/snapshot started and done must be booleans/);
+  });
+
+  it('the registry builds its envs the same way', () => {
+    const env = makeEnv(PENDULUM);
+    expect(env).toBeInstanceOf(OrderEnforcing);
+    const layers: string[] = [];
+    for (let e: Env = env; e instanceof Wrapper; e = e.env) layers.push(e.constructor.name);
+    expect(layers).toEqual(['OrderEnforcing', 'TimeLimit', 'ActionCheck']);
   });
 });

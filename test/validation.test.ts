@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DivergenceError, loadEngine, makeEnv, type Engine } from '../src/index.js';
 import { DDPG } from '../src/rl/ddpg.js';
+import { Mlp } from '../src/nn/mlp.js';
+import { algorithm } from '../src/rl/algorithms.js';
+import { planMemoryBytes } from '../src/rl/off-policy.js';
 import { Trainer } from '../src/rl/trainer.js';
 import { runCli, tempDir } from './helpers/cli.js';
 
@@ -63,6 +66,27 @@ describe('divergence guard', () => {
 });
 
 describe('bounded memory', () => {
+  it('the memory an agent reserves is exactly what its networks and optimizers allocate (sized next to the allocating code)', () => {
+    const configs = [
+      { algo: 'ddpg', extra: {} },
+      { algo: 'ddpg', extra: { actorHidden: [7], criticHidden: [5, 9, 3], criticActionLayer: 2, batchSize: 1 } },
+      { algo: 'td3', extra: { actorHidden: [33, 17], criticHidden: [21, 13], batchSize: 37 } },
+      { algo: 'td3', extra: { actorHidden: [1], criticHidden: [1], criticActionLayer: 1, batchSize: 3 } },
+    ] as const;
+    for (const { algo, extra } of configs) {
+      const entry = algorithm(algo);
+      const config = entry.resolveConfig({ ...base, obsDim: 5, actDim: 3, actionLow: [-1, -2, 0], actionHigh: [1, 2, 3], ...extra });
+      const before = engine.runtime.usedBytes;
+      entry.create(engine, config);
+      expect(engine.runtime.usedBytes - before, `${algo} ${JSON.stringify(extra)}`).toBe(planMemoryBytes(config, entry.plan(config)));
+    }
+    for (const opts of [{ sizes: [3, 1] }, { sizes: [4, 9, 7, 2], maxBatch: 13 }, { sizes: [2, 5, 1], join: { layer: 1, size: 3 }, maxBatch: 1 }]) {
+      const before = engine.runtime.usedBytes;
+      engine.mlp(opts);
+      expect(engine.runtime.usedBytes - before, JSON.stringify(opts)).toBe(Mlp.memoryBytes(opts));
+    }
+  });
+
   it('WASM memory is sized once from the config and does not grow while training', () => {
     const agent = new DDPG(engine, { ...base, actorHidden: [64, 64], criticHidden: [64, 64], batchSize: 64, bufferSize: 5000, learningStarts: 100 });
     const before = engine.runtime.memoryBytes;

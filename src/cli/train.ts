@@ -45,9 +45,12 @@ export function trainHelp(argv: string[] = []): string {
   let lines: string;
   try {
     const { values } = parseArgs({ args: argv, options: { ...RUN_OPTIONS, ...configOptions() }, strict: false, allowPositionals: true });
-    const { algo, envId, input } = runInput(values as Values);
+    const { algo, envId, input, steps, seed } = runInput(values as Values);
+    const total = intFlag(values.steps as string, 'steps', 1) ?? steps ?? 100_000;
     lines = `Hyper-parameters of ${algo.title} on ${envId}: the values that will be used (library defaults, then the ` +
-      `${envId} preset${values.preset ? `, --preset ${String(values.preset)}` : ''} and your flags):\n${configHelp(algo, algo.resolveConfig(input) as never)}`;
+      `${envId} preset${values.preset ? `, --preset ${String(values.preset)}` : ''} and your flags):\n` +
+      `  ${'--steps'.padEnd(24)} ${String(total).padEnd(9)} total environment steps\n  ${'--seed'.padEnd(24)} ${String(seed).padEnd(9)} one seed for everything\n` +
+      configHelp(algo, algo.resolveConfig(input) as never);
   } catch (e) {
     lines = `(cannot show the values: ${(e as Error).message})`;
   }
