@@ -2,7 +2,7 @@
 //
 //   npm run bench                    full run (a few minutes), writes bench/results/latest.json
 //   npm run bench -- --quick         smoke run (BENCH_QUICK=1 works too): short sampling, no CLI training run
-//   npm run bench -- --only=gemm,ddpg   sections: peak (always), gemm, mlp, ddpg, infer, e2e, heap
+//   npm run bench -- --only=gemm,ddpg   sections: peak (always), gemm, mlp, ddpg, td3, infer, e2e, heap
 //   npm run bench -- --readme        also rewrite the table in bench/README.md
 //   BENCH_MAX_TIME=1 BENCH_ROUNDS=3  seconds of sampling per case and round, interleaved rounds (default 0.4 s × 3;
 //                                    quick 0.2 s × 1)
@@ -16,7 +16,7 @@ import { checkTargets, machineInfo, machineLine, sectionTable, targetsTable } fr
 import { peakSection } from './cases/peak.js';
 import { gemmSection } from './cases/gemm.js';
 import { mlpSection } from './cases/mlp.js';
-import { ddpgSection } from './cases/ddpg.js';
+import { ddpgSection, td3Section } from './cases/ddpg.js';
 import { inferenceSection } from './cases/inference.js';
 import { e2eSection } from './cases/e2e.js';
 import { heapCheck, type HeapResult } from './cases/heap.js';
@@ -32,7 +32,8 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? (quick ? 1 : 3));
 const t0 = performance.now();
 const machine = machineInfo();
 const engine = await loadEngine();
-const ctx = new BenchContext(engine, { maxTime, minSamples: quick ? 3 : 5, warmup: quick ? 2 : 5, rounds }, quick);
+const kernels = await loadEngine(new URL('../build/kernels.wasm', import.meta.url));
+const ctx = new BenchContext(engine, kernels, { maxTime, minSamples: quick ? 3 : 5, warmup: quick ? 2 : 5, rounds }, quick);
 console.error(`ddpg-wasm bench${quick ? ' (quick)' : ''}: ${rounds} interleaved round(s) of ${maxTime} s per case; progress on stderr, table on stdout`);
 
 const sections: Section[] = [await peakSection(ctx)];
@@ -45,7 +46,7 @@ if (want('heap')) {
   heap = await heapCheck(ctx, quick ? 1_000 : 10_000);
 }
 const runners: [string, (c: BenchContext) => Promise<Section>][] = [
-  ['gemm', gemmSection], ['mlp', mlpSection], ['ddpg', ddpgSection], ['infer', inferenceSection], ['e2e', e2eSection],
+  ['gemm', gemmSection], ['mlp', mlpSection], ['ddpg', ddpgSection], ['td3', td3Section], ['infer', inferenceSection], ['e2e', e2eSection],
 ];
 for (const [name, run] of runners) {
   if (!want(name)) continue;

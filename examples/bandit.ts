@@ -5,7 +5,7 @@
 // There is no critic network here: Q and ∇ₐQ are given. The actor is an engine MLP with a tanh output u ∈ (−1, 1),
 // mapped to the box like DDPG does:  a = scale·u + bias,  scale = (high − low)/2,  bias = (high + low)/2.
 //
-// DPG step (src/rl/ddpg.ts, step 3, with the critic replaced by the formula):
+// DPG step (actorStep in src/rl/off-policy.ts, with the critic replaced by the formula):
 //     J(θ) = Q(μ_θ(s))      ∇θJ = ∇ₐQ · ∂a/∂u · ∇θu = ∇ₐQ · scale · ∇θu          (chain rule)
 // The engine minimises, so the actor's loss is L = −J and the upstream gradient given to backward() is
 //     ∂L/∂u = −∇ₐQ · scale.

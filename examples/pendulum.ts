@@ -4,14 +4,14 @@
 // (Q persistently above G is overestimation — see docs/gradients.md §9 and §10).
 //
 // Run: npx tsx examples/pendulum.ts [steps]      (or npm run example:pendulum; default 12000 steps, about 15 s)
-import { loadEngine, makeEnv, DDPG, Trainer, PRESETS, evaluate, Introspection } from '../src/index.js';
+import { loadEngine, makeEnv, DDPG, Trainer, DDPG_PRESETS, evaluate, Introspection } from '../src/index.js';
 
 const steps = Number(process.argv[2] ?? 12_000);
 const engine = await loadEngine();
 const env = makeEnv('Pendulum-v1');
 const agent = new DDPG(engine, {
   obsDim: 3, actDim: 1, actionLow: [-2], actionHigh: [2],
-  ...PRESETS['Pendulum-v1'].config, // 64×64 nets, lr 1e−3, γ = 0.98, batch 256, Gaussian noise σ = 0.1
+  ...DDPG_PRESETS['Pendulum-v1'].config, // 64×64 nets, lr 1e−3, γ = 0.98, batch 256, Gaussian noise σ = 0.1
   learningStarts: 1000, // random actions for the first 5 episodes, then one update per step
   seed: 1,
 });

@@ -25,7 +25,7 @@ export { agentToCheckpoint, agentFromCheckpoint } from './rl/agent-state.js';
 export { makeEnv, wrapEnv, ENV_IDS } from './envs/registry.js';
 export { TimeLimit, OrderEnforcing, ActionCheck, Wrapper } from './envs/wrappers/index.js';
 export type { Env, AnyEnv, StepResult, ResetResult, EnvSnapshot } from './envs/env.js';
-export type { Box } from './envs/box.js';
+export { makeBox, boxContains, type Box } from './envs/box.js';
 // Checkpoints (bytes; Node file helpers are in ddpg-wasm's CLI)
 export { encodeCheckpoint, decodeCheckpoint, CheckpointError, FORMAT_VERSION } from './checkpoint/format.js';
 export { DdpgInputError, DivergenceError } from './errors.js';

@@ -1,7 +1,9 @@
-// The examples' logic: the deterministic policy gradient on the toy bandit Q(a) = −(a − 0.7)² converges to 0.7.
+// The examples' logic: the deterministic policy gradient on the toy bandit Q(a) = −(a − 0.7)² converges to 0.7;
+// the extending walkthrough's env and algorithm work.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadEngine, type Engine } from '../src/index.js';
+import { evaluate, loadEngine, type Engine } from '../src/index.js';
 import { dpgBandit } from '../examples/bandit.js';
+import { makePointMass, trainPointMass } from '../examples/extending.js';
 
 let engine: Engine;
 beforeAll(async () => { engine = await loadEngine(); });
@@ -26,5 +28,23 @@ describe('examples/bandit.ts: DPG on a known Q', () => {
   it('before any step the action is far from 0.7: the result is the gradient’s doing', () => {
     // 0 steps: the action is where the init put it, far from 0.7.
     expect(Math.abs(dpgBandit(engine, { steps: 0 }).action - 0.7)).toBeGreaterThan(0.5);
+  });
+});
+
+describe('examples/extending.ts: a new env and a new algorithm (docs/extending.md)', () => {
+  it('PointMass gets the registry\'s wrappers: a 100-step time limit, order and action checks', () => {
+    const env = makePointMass(3);
+    expect(() => env.step([0])).toThrow(/PointMass-v0: step\(\) called before reset\(\)/);
+    env.reset();
+    expect(() => env.step([NaN])).toThrow(/PointMass-v0: action\[0\] must be a finite number/);
+    let steps = 0;
+    for (;;) { steps++; if (env.step([0.3]).truncated) break; }
+    expect(steps).toBe(100);
+  });
+
+  it('CdqDdpg, written from the shared steps, learns it: 4000 steps beat doing nothing by far', () => {
+    const doNothing = evaluate({ act: () => Float32Array.of(0) }, makePointMass(), 10, 100_000).mean;
+    expect(doNothing).toBeLessThan(-15);
+    for (const seed of [1, 2]) expect(trainPointMass(engine, 4000, seed).mean).toBeGreaterThan(-8);
   });
 });

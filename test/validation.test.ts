@@ -75,7 +75,7 @@ describe('bounded memory', () => {
     ] as const;
     for (const { algo, extra } of configs) {
       const entry = algorithm(algo);
-      const config = entry.resolveConfig({ ...base, obsDim: 5, actDim: 3, actionLow: [-1, -2, 0], actionHigh: [1, 2, 3], ...extra });
+      const config = entry.resolveConfig({ ...base, obsDim: 5, actDim: 3, actionLow: [-1, -2, 0], actionHigh: [1, 2, 3], ...extra } as never);
       const before = engine.runtime.usedBytes;
       entry.create(engine, config);
       expect(engine.runtime.usedBytes - before, `${algo} ${JSON.stringify(extra)}`).toBe(planMemoryBytes(config, entry.plan(config)));

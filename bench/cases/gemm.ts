@@ -6,7 +6,7 @@
 // transpose of W, then the X·W kernel; Xᵀ·dY: the packed-panel path) — the time includes the transpose;
 // tfjs calls tf.matMul with transposeA / transposeB inside tf.tidy (both backends compute eagerly).
 import type { Tensor } from '@tensorflow/tfjs-core';
-import type { EngineExports } from '../../src/engine/abi.js';
+import type { KernelExports } from '../../src/engine/abi.js';
 import type { Case, Group } from '../lib/harness.js';
 import { backendOf, IMPLS, PEERS, type BenchContext, type Row, type Section } from '../lib/context.js';
 import type { Tf } from '../lib/tfjs-nets.js';
@@ -18,7 +18,7 @@ interface Buffers { X: number; W: number; dY: number; Y: number; dX: number; dW:
 
 type Form = {
   label: string;
-  ours(w: EngineExports, B: number, I: number, O: number, p: Buffers): void;
+  ours(w: KernelExports, B: number, I: number, O: number, p: Buffers): void;
   out(p: Buffers): number;
   outShape(B: number, I: number, O: number): number;
   tf(tf: typeof import('@tensorflow/tfjs-core'), X: Tensor, W: Tensor, dY: Tensor): Tensor;
@@ -48,7 +48,7 @@ export const FORMS: Form[] = [
 const caseName = (label: string, [B, I, O]: number[]) => `${label} ${B}×${I}×${O}`;
 
 export async function gemmSection(ctx: BenchContext): Promise<Section> {
-  const rt = ctx.engine.runtime;
+  const rt = ctx.kernels.runtime;
   const rows: Row[] = [];
   const notes: string[] = [];
   const data = SHAPES.map(([B, I, O]) => ({ X: nonZero(B * I, `gx${B}${I}`), W: nonZero(I * O, `gw${I}${O}`, 0.1), dY: nonZero(B * O, `gd${B}${O}`) }));
@@ -56,7 +56,7 @@ export async function gemmSection(ctx: BenchContext): Promise<Section> {
     const put = (a: Float32Array) => { const p = rt.alloc(a.length); rt.f32.set(a, p >> 2); return p; };
     return { X: put(data[s].X), W: put(data[s].W), dY: put(data[s].dY), Y: rt.alloc(B * O), dX: rt.alloc(B * I), dW: rt.alloc(I * O), Wt: rt.alloc(I * O) };
   });
-  const wasm = rt.wasm;
+  const wasm = ctx.kernelExports;
   for (const form of FORMS) {
     SHAPES.forEach((shape, s) => rows.push({ section: 'gemm', name: caseName(form.label, shape), flops: 2 * shape[0] * shape[1] * shape[2], unit: 'call', stats: {} }));
   }

@@ -9,13 +9,13 @@ const ITERS = 500_000; // ≈ 0.4 ms a call
 const FLOPS_PER_ITER = 48;
 
 export async function peakSection(ctx: BenchContext): Promise<Section> {
-  const rt = ctx.engine.runtime;
+  const rt = ctx.kernels.runtime;
   const p = rt.alloc(32);
   const f32 = rt.f32;
-  f32.fill(1, p >> 2, (p >> 2) + 4); // c = 1
-  for (let i = 4; i < 28; i++) f32[(p >> 2) + i] = 1 + i / 64; // start values
-  f32.fill(1e-3, (p >> 2) + 28, (p >> 2) + 32); // d
-  const wasm = rt.wasm;
+  f32.fill(1, p >>> 2, (p >>> 2) + 4); // c = 1
+  for (let i = 4; i < 28; i++) f32[(p >>> 2) + i] = 1 + i / 64; // start values
+  f32.fill(1e-3, (p >>> 2) + 28, (p >>> 2) + 32); // d
+  const wasm = ctx.kernelExports;
   let sink = 0;
   ctx.setPeakCall(() => { sink += wasm.peakMulAdd(ITERS, p); return ITERS * FLOPS_PER_ITER; });
   for (let i = 0; i < 10; i++) wasm.peakMulAdd(ITERS, p); // tier up

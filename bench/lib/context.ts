@@ -1,6 +1,8 @@
-// What every benchmark section gets: the engine, timing options, the tfjs backends (switched on demand)
-// and the rows it produces for the table.
+// What every benchmark section gets: the engine (build/engine.wasm, what the library runs), the test and
+// benchmark build with the single kernels exported (build/kernels.wasm, for the GEMM and peak sections),
+// timing options, the tfjs backends (switched on demand) and the rows it produces for the table.
 import type { Engine } from '../../src/index.js';
+import type { KernelExports } from '../../src/engine/abi.js';
 import { setupTf, type TfBackendName, type TfSetup } from '../tfjs-util.js';
 import { runGroups, type Case, type Group, type Stat, type TimingOptions } from './harness.js';
 
@@ -36,7 +38,12 @@ export class BenchContext {
   readonly peakSamples: number[] = [];
   private peakCall?: () => number;
 
-  constructor(readonly engine: Engine, readonly timing: TimingOptions, readonly quick: boolean) {}
+  constructor(readonly engine: Engine, readonly kernels: Engine, readonly timing: TimingOptions, readonly quick: boolean) {}
+
+  /** The single kernels (of the kernels build, which also holds the library's ABI). */
+  get kernelExports(): KernelExports {
+    return this.kernels.runtime.wasm as KernelExports;
+  }
 
   /** Best GFLOP/s of the peak microbenchmark so far. */
   get peakGflops(): number {

@@ -76,7 +76,9 @@ export function checkTargets(sections: Section[], peak: number, heapOk: boolean 
       out.push({ what: `GEMM ${r.name} ≥ 70% of peak`, measured: `${pct.toFixed(0)}%`, ok: pct >= 70 });
     }
   }
-  for (const [section, name, label] of [['mlp', '[4,256,256,1]', 'MLP step 256/256'], ['ddpg', 'hidden 256/256', 'DDPG update 256/256']] as const) {
+  for (const [section, name, label] of [['mlp', '[4,256,256,1]', 'MLP step 256/256'], ['ddpg', 'hidden 256/256', 'DDPG update 256/256'],
+    ['td3', 'hidden 256/256', 'TD3 update 256/256']] as const) {
+    if (!find(section, name)) continue;
     const r = find(section, name);
     const x = ratio(r, 'tfjs-wasm');
     const pct = r ? (100 * gflops(r, r.stats.ours?.median)) / peak : NaN;

@@ -11,7 +11,8 @@
 //
 // Hot loop: step() allocates nothing. It returns the SAME StepResult object every call, whose `obs` is the
 // env's single Float32Array, which reset() also returns. Both are overwritten by the next step()/reset():
-// copy (e.g. `obs.slice()`) anything you want to keep. `info` is a shared object too.
+// copy (e.g. `obs.slice()`) anything you want to keep. `info` is a shared object too. Because the object
+// is reused, a bare env's step() sets every field of it (terminated and truncated included) on every call.
 import type { Box } from './box.js';
 
 export interface StepResult {

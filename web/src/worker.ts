@@ -1,7 +1,7 @@
 // The demo's Web Worker: trains DDPG on Pendulum-v1 in short time slices (so pause and reset get through
 // between slices and the page never blocks), and runs policies in real time for "watch" mode. It uses the
 // library's own code and the same .wasm engine as Node, loaded from a URL (fetch + instantiateStreaming).
-import { DDPG, encodePolicy, loadEngine, loadPolicy, makeEnv, PRESETS, Trainer, type Env, type Policy } from '../../src/index.js';
+import { DDPG, encodePolicy, loadEngine, loadPolicy, makeEnv, DDPG_PRESETS, Trainer, type Env, type Policy } from '../../src/index.js';
 import type { FromWorker, Mode, ToWorker, TrainParams } from './protocol.js';
 
 const ENV_ID = 'Pendulum-v1';
@@ -64,7 +64,7 @@ async function newTraining(p: TrainParams): Promise<Training> {
   const env = makeEnv(ENV_ID);
   const agent = new DDPG(await loadEngine(WASM_URL), { // a fresh engine per agent: its arena starts empty
     obsDim: 3, actDim: 1, actionLow: Array.from(env.actionSpace.low), actionHigh: Array.from(env.actionSpace.high),
-    ...PRESETS[ENV_ID].config,
+    ...DDPG_PRESETS[ENV_ID].config,
     actorHidden: [p.hidden, p.hidden], criticHidden: [p.hidden, p.hidden], actorLr: p.actorLr, criticLr: p.criticLr,
     batchSize: p.batchSize, gamma: p.gamma, tau: p.tau, noiseSigma: p.noiseSigma, learningStarts: p.learningStarts, seed: p.seed,
   });
