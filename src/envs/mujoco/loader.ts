@@ -55,8 +55,8 @@ export function loadMujoco(): Promise<MujocoRuntime> {
 }
 
 // mjData's `warning` array (mjWarningStat[mjNWARNING] = { int lastinfo; int number; }) follows
-// `solver_fwdinv` (2 doubles) in the struct. The bindings return `data.warning` as a new vector object on
-// each access, so per step we read the counters through an Int32Array at that address instead. The layout
+// `solver_fwdinv` (2 doubles) in the struct. The bindings' `data.warning` hands out a new JS handle per
+// access and a copy per element, so per step we read the counters through an Int32Array at that address. The layout
 // is checked once here on a one-dof model: a huge qvel makes mj_step raise mjWARN_BADQVEL, which both
 // reads must report; if they disagree the envs fall back to the allocating accessor.
 const PROBE_XML = '<mujoco><worldbody><body><joint type="slide" axis="1 0 0"/><geom size="0.1" mass="1"/></body></worldbody></mujoco>';
@@ -83,7 +83,6 @@ function probeRawWarnings(mj: MujocoModule, count: number): boolean {
       same = raw[2 * i] === w.lastinfo && raw[2 * i + 1] === w.number;
       w.delete();
     }
-    vec.delete();
     return same && raw[2 * badQvel + 1] === 1;
   } catch {
     return false;

@@ -265,6 +265,18 @@ export abstract class MujocoEnv implements Env<MujocoState, MujocoStateInput> {
     this.mj.mj_forward(this.model, this.data);
   }
 
+  /** out = init + U(−scale, scale) per entry, drawn in order (Gymnasium: init + np_random.uniform(…)). */
+  protected uniformAround(init: Float64Array, scale: number, out: Float64Array): Float64Array {
+    for (let i = 0; i < init.length; i++) out[i] = init[i] + this.rng.uniform(-scale, scale);
+    return out;
+  }
+
+  /** out = init + scale·N(0, 1) per entry (Gymnasium: init + scale · np_random.standard_normal(…)). */
+  protected normalAround(init: Float64Array, scale: number, out: Float64Array): Float64Array {
+    for (let i = 0; i < init.length; i++) out[i] = init[i] + scale * this.rng.normal();
+    return out;
+  }
+
   /** Σ aᵢ² of the action as given (Gymnasium's np.sum(np.square(action))). */
   protected sumSquares(action: ArrayLike<number>): number {
     let s = 0;

@@ -2,7 +2,8 @@
 // counters grew hit a MuJoCo warning: bad qpos/qvel/qacc (MuJoCo then resets the state by itself — the
 // "silent" reset this project refuses), a full contact or constraint buffer, a bad ctrl (MuJoCo zeroes it).
 // total() is allocation-free where the loader's probe validated the raw layout; otherwise it goes through
-// the bindings' `data.warning` vector (one small object per call).
+// the bindings' `data.warning` vector (a few small objects per call). That vector belongs to the MjData
+// (never delete it); its get(i) returns a copy (deleted after use).
 import type { MjData } from '@mujoco/mujoco';
 import { warningCounters, type MujocoRuntime } from './loader.js';
 
@@ -31,7 +32,6 @@ export class WarningWatch {
       if (w.number > 0) parts.push(`${this.rt.warningNames[i] ?? `warning ${i}`} ×${w.number} (last at index ${w.lastinfo})`);
       w.delete();
     }
-    vec.delete();
     return parts.join(', ') || 'no warning';
   }
 
@@ -47,7 +47,6 @@ export class WarningWatch {
       n += w.number;
       w.delete();
     }
-    vec.delete();
     return n;
   }
 }
