@@ -1,7 +1,10 @@
 // End-to-end test of the browser demo in Debian's Chromium (driven by playwright-core, never a downloaded
 // browser): the page loads the engine and the shipped policy, trains in its worker while staying responsive,
-// plots the returns, and a loaded trained policy swings the pendulum up. Screenshots go to test-artifacts/.
-import { mkdirSync, readFileSync } from 'node:fs';
+// plots the returns, a loaded trained policy swings the pendulum up, and so does a full TD3 training checkpoint
+// written by our CLI. Screenshots go to test-artifacts/.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchDemoBrowser, snapshot, waitForState, type DemoBrowser } from '../../scripts/demo-browser.js';
@@ -66,6 +69,20 @@ describe('browser demo', () => {
   it('rejects a file that is not a policy with a clear message', async () => {
     await b.page.setInputFiles('#policy-file', { name: 'junk.bin', mimeType: 'application/octet-stream', buffer: Buffer.from('this is not a policy file, just some text') });
     await expect.poll(() => b.page.textContent('#error'), { timeout: 5_000 }).toMatch(/checkpoint junk\.bin: .*wrong magic/);
+  });
+
+  it('a TD3 training checkpoint (our CLI, TD3 preset) loads with "Load a policy…" and swings the pendulum up', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ddpg-e2e-td3-'));
+    execFileSync(process.execPath, ['dist/cli/main.js', 'train', '--algo', 'td3', '--env', 'Pendulum-v1', '--seed', '2', '--quiet',
+      '--eval-episodes', '0', '--out', dir], { stdio: 'ignore' });
+    const { page } = b;
+    await page.selectOption('#speed', '4');
+    await page.setInputFiles('#policy-file', { name: 'td3-checkpoint.ddpg', mimeType: 'application/octet-stream', buffer: readFileSync(join(dir, 'checkpoint.ddpg')) });
+    await waitForState(b, 'the TD3 checkpoint to play', (x) => x.mode === 'watch' && /td3-checkpoint\.ddpg/.test(x.label), 10_000);
+    expect(await page.isHidden('#error')).toBe(true);
+    const s = await waitForState(b, 'one episode of the TD3 policy', (x) => x.watchReturns.length >= 1, 30_000);
+    expect(s.watchReturns[0]).toBeGreaterThanOrEqual(-400);
+    expect(b.errors).toEqual([]);
   });
 
   it('a loaded trained policy swings the pendulum up: episode return ≥ −400', async () => {
