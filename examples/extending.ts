@@ -5,14 +5,14 @@
 //                  distribution and seeding only — that gets the time limit, order checks and action checks
 //                  from the same wrappers as every registered env (wrapEnv).
 //   CdqDdpg        DDPG with TD3's clipped double-Q target and nothing else of TD3 (no smoothing, no delay):
-//                  the "CDQ" ablation of Fujimoto et al. (2018). Its network list and its update() are all it
-//                  writes; replay, exploration, act/observe, the guard and the update steps are inherited.
+//                  the "CDQ" ablation of Fujimoto et al. (2018). It owns what TD3 owns (td3Networks) and writes
+//                  only its update(); replay, exploration, act/observe, the guard and the steps are inherited.
 //
 // Run: npx tsx examples/extending.ts
 import { pathToFileURL } from 'node:url';
 import {
-  actorNetwork, criticNetwork, evaluate, loadEngine, makeBox, OffPolicyAgent, resolveTd3Config, Rng, targetOf, Trainer, wrapEnv,
-  type AgentPlan, type Engine, type Env, type EnvSnapshot, type Mlp, type OffPolicyConfig, type UpdateBatch, type UpdateStats,
+  evaluate, loadEngine, makeBox, OffPolicyAgent, resolveTd3Config, Rng, td3Networks, Trainer, wrapEnv,
+  type Engine, type Env, type EnvSnapshot, type Mlp, type UpdateBatch, type UpdateStats,
 } from '../src/index.js';
 
 // ---------------------------------------------------------------- a bare environment
@@ -68,18 +68,6 @@ export const makePointMass = (seed = 0) => wrapEnv(new PointMass(seed), 100);
 
 // ---------------------------------------------------------------- a new algorithm
 
-/** What CdqDdpg owns: μ and twin critics, each with a target copy and (μ, Q1, Q2) an Adam. */
-function cdqNetworks(c: OffPolicyConfig): AgentPlan {
-  const actor = actorNetwork(c, 1), critic1 = criticNetwork(c, 2), critic2 = criticNetwork(c, 6);
-  return {
-    networks: {
-      actor, critic1, critic2,
-      actorTarget: targetOf('actor', actor), critic1Target: targetOf('critic1', critic1), critic2Target: targetOf('critic2', critic2),
-    },
-    policyCritic: 'critic1',
-  };
-}
-
 export class CdqDdpg extends OffPolicyAgent {
   readonly algorithm = 'ddpg'; // a registry name; register a new one in src/rl/algorithms.ts to get CLI and checkpoints
   readonly critics: [Mlp, Mlp];
@@ -88,7 +76,7 @@ export class CdqDdpg extends OffPolicyAgent {
   constructor(engine: Engine, input: Parameters<typeof resolveTd3Config>[0]) {
     // TD3's config fields and defaults; the smoothing and the delay are switched off.
     const config = resolveTd3Config({ ...input, targetPolicyNoise: 0, policyDelay: 1 });
-    super(engine, config, cdqNetworks(config));
+    super(engine, config, td3Networks(config)); // what it owns is exactly TD3's: μ, Q1, Q2 and their targets
     this.critics = [this.networks.critic1, this.networks.critic2];
   }
 
