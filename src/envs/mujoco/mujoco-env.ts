@@ -114,6 +114,9 @@ export abstract class MujocoEnv implements Env<MujocoState, MujocoStateInput> {
   private readonly stateSpec: number;
   private readonly stateSize: number;
   private closed = false;
+  /** Env steps since the last reset (for error messages; data.time's getter allocates, so it is not read
+   *  per step; restore() derives it from the snapshot's time). */
+  private episodeSteps = 0;
 
   constructor(rt: MujocoRuntime, spec: MujocoTaskSpec, opts: MujocoEnvOptions = {}) {
     this.id = spec.id;
@@ -167,6 +170,7 @@ export abstract class MujocoEnv implements Env<MujocoState, MujocoStateInput> {
     if (opts?.seed !== undefined) this.rng = new Rng(checkSeed(opts.seed));
     this.sync();
     this.mj.mj_resetData(this.model, this.data);
+    this.episodeSteps = 0;
     this.resetModel();
     this.writeObs();
     this.writeResetInfo();
@@ -176,7 +180,7 @@ export abstract class MujocoEnv implements Env<MujocoState, MujocoStateInput> {
   step(action: ArrayLike<number>): StepResult {
     this.sync();
     const { mj, model, data } = this;
-    const stepIndex = Math.round(data.time / this.dt) + 1;
+    const stepIndex = ++this.episodeSteps;
     const warningsBefore = this.warnings.total();
     this.beforeStep();
     const ctrl = this.ctrl;
@@ -246,6 +250,7 @@ export abstract class MujocoEnv implements Env<MujocoState, MujocoStateInput> {
     this.sync();
     this.mj.mj_setState(this.model, this.data, state, this.stateSpec);
     this.rng = rng;
+    this.episodeSteps = Math.round(state[0] / this.dt); // mjSTATE_TIME comes first
   }
 
   /** Frees the MuJoCo model and data now (otherwise freed when the env is garbage-collected). */
