@@ -9,7 +9,7 @@ export class SimulationError extends Error {
   constructor(
     /** The task id, e.g. 'Hopper-v5'. */
     readonly envId: string,
-    /** Env steps since the last reset (from the simulation time), the step that failed included. */
+    /** Env steps since the last reset, the step that failed included. */
     readonly step: number,
     /** What was detected. */
     readonly reason: string,
