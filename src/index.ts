@@ -22,7 +22,13 @@ export { Rng } from './rng.js';
 export { Trainer, evaluate, type EpisodeLog } from './rl/trainer.js';
 export { agentToCheckpoint, agentFromCheckpoint } from './rl/agent-state.js';
 // Environments
-export { makeEnv, wrapEnv, ENV_IDS } from './envs/registry.js';
+export {
+  makeEnv, createEnv, wrapEnv, ENV_IDS, MUJOCO_ENV_IDS, ALL_ENV_IDS, isMujocoEnvId,
+  type CreateEnvOptions, type MujocoEnvHandle, type MujocoEnvId,
+} from './envs/registry.js';
+export type { MujocoState, MujocoStateInput } from './envs/mujoco/mujoco-env.js';
+export { SimulationError } from './envs/mujoco/errors.js';
+export { setMujocoLoader } from './envs/mujoco/loader.js';
 export { TimeLimit, OrderEnforcing, ActionCheck, Wrapper } from './envs/wrappers/index.js';
 export type { Env, AnyEnv, StepResult, ResetResult, EnvSnapshot } from './envs/env.js';
 export { makeBox, boxContains, type Box } from './envs/box.js';

@@ -22,19 +22,19 @@ const SMALL = ['--actor-hidden', '8,8', '--critic-hidden', '8,8', '--batch-size'
 const helpValue = (help: string, flag: string) => new RegExp(`^  ${flag}\\s+(\\S+)`, 'm').exec(help.slice(help.indexOf('Hyper-parameters of')))?.[1];
 
 describe('train --help', () => {
-  it('shows the values that will be used for the chosen env, algorithm and preset, flags included', () => {
-    const td3 = trainHelp(['--algo', 'td3', '--env', 'Pendulum-v1']);
+  it('shows the values that will be used for the chosen env, algorithm and preset, flags included', async () => {
+    const td3 = await trainHelp(['--algo', 'td3', '--env', 'Pendulum-v1']);
     expect(td3).toMatch(/Hyper-parameters of TD3 on Pendulum-v1/);
     expect(helpValue(td3, '--steps')).toBe(String(TD3_PRESETS['Pendulum-v1'].steps));
     expect(helpValue(td3, '--batch-size')).toBe(String(TD3_PRESETS['Pendulum-v1'].config.batchSize));
     expect(helpValue(td3, '--policy-delay')).toBe('2');
     expect(helpValue(td3, '--target-noise-clip')).toBe('0.5');
-    const ddpg = trainHelp(['--env', 'MountainCarContinuous-v0']);
+    const ddpg = await trainHelp(['--env', 'MountainCarContinuous-v0']);
     expect(ddpg).toMatch(/Hyper-parameters of DDPG on MountainCarContinuous-v0/);
     expect(helpValue(ddpg, '--noise')).toBe(DDPG_PRESETS['MountainCarContinuous-v0'].config.noise);
     expect(helpValue(ddpg, '--policy-delay')).toBe('1');
     expect(helpValue(ddpg, '--target-policy-noise')).toBeUndefined(); // not a DDPG setting
-    const paper = trainHelp(['--algo', 'td3', '--preset', 'paper', '--tau', '0.01']);
+    const paper = await trainHelp(['--algo', 'td3', '--preset', 'paper', '--tau', '0.01']);
     expect(helpValue(paper, '--batch-size')).toBe(String(TD3_PAPER.config.batchSize));
     expect(helpValue(paper, '--actor-hidden')).toBe('400,300');
     expect(helpValue(paper, '--tau')).toBe('0.01'); // a flag beats the presets

@@ -1,7 +1,7 @@
 // `ddpg-wasm eval`: mean ± std return of a checkpoint's deterministic policy.
 import { parseArgs } from 'node:util';
 import { loadEngine } from '../nn/engine.js';
-import { makeEnv } from '../envs/index.js';
+import { createEnv } from '../envs/registry.js';
 import { loadCheckpoint } from '../checkpoint/file.js';
 import { agentFromCheckpoint } from '../rl/agent-state.js';
 import { evaluate } from '../rl/trainer.js';
@@ -27,7 +27,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
   const content = loadCheckpoint(file);
   const envId = values.env ?? ((content.meta.run as { env?: string } | undefined)?.env) ?? 'Pendulum-v1';
   const agent = agentFromCheckpoint(await loadEngine(), content, file);
-  const ev = evaluate(agent, makeEnv(envId), episodes, seed);
+  const ev = evaluate(agent, await createEnv(envId), episodes, seed);
   console.log(formatEval(ev.mean, ev.std, episodes));
   return 0;
 }

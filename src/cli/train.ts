@@ -5,7 +5,8 @@ import { mkdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadEngine, type Engine } from '../nn/engine.js';
-import { makeEnv, ENV_IDS } from '../envs/index.js';
+import { ALL_ENV_IDS, createEnv } from '../envs/registry.js';
+import type { AnyEnv } from '../envs/env.js';
 import { loadCheckpoint, saveCheckpoint } from '../checkpoint/file.js';
 import { agentFromCheckpoint, agentToCheckpoint } from '../rl/agent-state.js';
 import type { Agent } from '../rl/agent.js';
@@ -26,7 +27,8 @@ const DEFAULT_ALGO = 'ddpg';
 const usage = () => `Usage: ddpg-wasm train [--env ID] [--algo ${ALGORITHM_NAMES.join('|')}] [--steps N] [--seed S] [--out DIR] [hyper-parameter flags]
        ddpg-wasm train --resume DIR [--steps N]
 
-  --env ID                  ${ENV_IDS.join(' | ')} (default ${DEFAULT_ENV}); its preset sets the defaults
+  --env ID                  ${ALL_ENV_IDS.join(' | ')}
+                            (default ${DEFAULT_ENV}); its preset sets the defaults
   --algo NAME               ${ALGORITHM_NAMES.join(' | ')} (default ${DEFAULT_ALGO})
   --steps N                 total environment steps (default: the env preset's)
   --seed S                  one seed for everything: weights, noise, replay sampling, env resets (default 1)
@@ -41,11 +43,11 @@ const usage = () => `Usage: ddpg-wasm train [--env ID] [--algo ${ALGORITHM_NAMES
 
 /** The usage text with every hyper-parameter flag of the chosen algorithm and the value it will have for the
  *  chosen env and preset (flags given on the command line included). */
-export function trainHelp(argv: string[] = []): string {
+export async function trainHelp(argv: string[] = []): Promise<string> {
   let lines: string;
   try {
     const { values } = parseArgs({ args: argv, options: { ...RUN_OPTIONS, ...configOptions() }, strict: false, allowPositionals: true });
-    const { algo, envId, input, steps, seed } = runInput(values as Values);
+    const { algo, envId, input, steps, seed } = await runInput(values as Values);
     const total = intFlag(values.steps as string, 'steps', 1) ?? steps ?? 100_000;
     lines = `Hyper-parameters of ${algo.title} on ${envId}: the values that will be used (library defaults, then the ` +
       `${envId} preset${values.preset ? `, --preset ${String(values.preset)}` : ''} and your flags):\n` +
@@ -85,7 +87,7 @@ function intFlag(v: string | undefined, flag: string, min: number): number | und
 
 export async function trainCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { ...RUN_OPTIONS, ...configOptions() }, strict: true, allowPositionals: false });
-  if (values.help) { console.log(trainHelp(argv)); return 0; }
+  if (values.help) { console.log(await trainHelp(argv)); return 0; }
   const engine = await loadEngine();
   return values.resume ? resumeRun(engine, values) : newRun(engine, values);
 }
@@ -94,9 +96,9 @@ type Values = Record<string, string | boolean | undefined>;
 
 /** The algorithm, env and config input a new run gets from its flags: env fields, then the env preset of the
  *  algorithm, then a named preset, then the flags, then the seed. */
-function runInput(values: Values): { algo: Algorithm; envId: string; seed: number; steps: number | undefined; input: ConfigInput<OffPolicyConfig> } {
+async function runInput(values: Values): Promise<{ algo: Algorithm; envId: string; env: AnyEnv; seed: number; steps: number | undefined; input: ConfigInput<OffPolicyConfig> }> {
   const envId = (values.env as string | undefined) ?? DEFAULT_ENV;
-  if (!ENV_IDS.includes(envId)) throw new UsageError(`unknown --env '${envId}'; known: ${ENV_IDS.join(', ')}`);
+  if (!ALL_ENV_IDS.includes(envId)) throw new UsageError(`unknown --env '${envId}'; known: ${ALL_ENV_IDS.join(', ')}`);
   const algoName = (values.algo as string | undefined) ?? DEFAULT_ALGO;
   if (!(ALGORITHM_NAMES as string[]).includes(algoName)) throw new UsageError(`unknown --algo '${algoName}'; known: ${ALGORITHM_NAMES.join(', ')}`);
   const algo = algorithm(algoName);
@@ -108,17 +110,17 @@ function runInput(values: Values): { algo: Algorithm; envId: string; seed: numbe
     named = p.config;
   }
   const seed = intFlag(values.seed as string, 'seed', 0) ?? 1;
-  const env = makeEnv(envId);
+  const env = await createEnv(envId);
   const input = {
     obsDim: env.observationSpace.shape[0], actDim: env.actionSpace.shape[0],
     actionLow: Array.from(env.actionSpace.low), actionHigh: Array.from(env.actionSpace.high),
     ...preset?.config, ...named, ...configFromFlags(values, algo), seed,
   };
-  return { algo, envId, seed, steps: preset?.steps, input };
+  return { algo, envId, env, seed, steps: preset?.steps, input };
 }
 
 async function newRun(engine: Engine, values: Values): Promise<number> {
-  const { algo, envId, seed, steps, input } = runInput(values);
+  const { algo, envId, env, seed, steps, input } = await runInput(values);
   const totalSteps = intFlag(values.steps as string, 'steps', 1) ?? steps ?? 100_000;
   const agent = algo.create(engine, input);
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
@@ -135,7 +137,7 @@ async function newRun(engine: Engine, values: Values): Promise<number> {
     trainer: undefined as unknown as TrainerSnapshot, metrics: [], logGrads: values['log-grads'] === true,
   };
   console.error(`training ${algo.title} on ${envId} for ${totalSteps} steps, seed ${seed} → ${dir}`);
-  return runLoop(agent, new Trainer(agent, makeEnv(envId), seed), dir, meta, values);
+  return runLoop(agent, new Trainer(agent, env, seed), dir, meta, values);
 }
 
 async function resumeRun(engine: Engine, values: Values): Promise<number> {
@@ -144,11 +146,11 @@ async function resumeRun(engine: Engine, values: Values): Promise<number> {
   const content = loadCheckpoint(file);
   const meta = content.meta.run as RunMeta | undefined;
   if (!meta || typeof meta.env !== 'string' || !Array.isArray(meta.metrics)) throw new UsageError(`${file} is not a training-run checkpoint (no run state)`);
-  if (!ENV_IDS.includes(meta.env)) throw new UsageError(`${file} is a run on '${meta.env}', which this ddpg-wasm does not know (known: ${ENV_IDS.join(', ')})`);
+  if (!ALL_ENV_IDS.includes(meta.env)) throw new UsageError(`${file} is a run on '${meta.env}', which this ddpg-wasm does not know (known: ${ALL_ENV_IDS.join(', ')})`);
   if (content.meta.replay === undefined) throw new UsageError(`${file} holds no replay buffer, so it cannot be resumed exactly`);
   const agent = agentFromCheckpoint(engine, content, file);
   meta.algo = agent.algorithm;
-  const trainer = new Trainer(agent, makeEnv(meta.env), meta.seed);
+  const trainer = new Trainer(agent, await createEnv(meta.env), meta.seed);
   trainer.restore(meta.trainer);
   if (values['log-grads'] && !meta.logGrads) throw new UsageError('--log-grads must be given when the run starts (it fixes the columns of metrics.csv)');
   meta.totalSteps = intFlag(values.steps as string, 'steps', 1) ?? meta.totalSteps;
@@ -220,7 +222,7 @@ async function runLoop(agent: Agent, trainer: Trainer, dir: string, meta: RunMet
   const wall = (performance.now() - t0) / 1000;
   console.error(`trained ${trainer.step} steps in ${wall.toFixed(1)} s; run folder ${dir}`);
   if (meta.evalEpisodes > 0) {
-    const ev = evaluate(agent, makeEnv(meta.env), meta.evalEpisodes, EVAL_SEED_BASE);
+    const ev = evaluate(agent, await createEnv(meta.env), meta.evalEpisodes, EVAL_SEED_BASE);
     writeText(join(dir, 'eval.json'), JSON.stringify({ ...ev, episodes: meta.evalEpisodes, seedBase: EVAL_SEED_BASE, steps: trainer.step, wallSeconds: wall }, null, 2) + '\n');
     console.log(formatEval(ev.mean, ev.std, meta.evalEpisodes));
   }
