@@ -1,10 +1,18 @@
-// The engine's exported ABI (build/engine.wasm): what the library calls. Every function takes byte offsets
-// into linear memory and sizes. Memory is owned by the TypeScript side (src/engine/runtime.ts); nothing
-// here allocates. The single kernels are exported on their own only by the test and benchmark build
-// (assembly/kernels.ts → build/kernels.wasm).
+// The engine's exported ABI (build/engine.wasm). Every function takes byte offsets into linear memory and
+// sizes. Memory is owned by the TypeScript side (src/engine/runtime.ts); nothing here allocates.
+//
+// The library calls the MLP passes, the optimizer and loss kernels. The single kernels the MLP passes are made
+// of are exported too, as the engine's kernel ABI: tests check each against its float64 reference — and an
+// exported function keeps its signature, whereas binaryen specialises a function only mlp.ts calls into it
+// (dropping constant arguments, inlining single-caller ones), which measured 2–4 % slower for a whole DDPG
+// update (bench/NOTES.md, change 12). Test- and bench-only kernels are in assembly/kernels.ts.
 export { adamStep, polyak, copy } from './optim';
 export { mseLoss } from './loss';
 export { mlpForward, mlpBackward } from './mlp';
+export { gemm, gemmBiasRelu, gemmDerivative } from './gemm';
+export { colsum } from './colsum';
+export { transpose } from './transpose';
+export { activationBackward, tanhRows } from './activations';
 
 // First free byte after the module's static data: the arena starts here (16-byte aligned).
 export function heapBase(): usize {

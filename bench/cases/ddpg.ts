@@ -4,7 +4,8 @@
 // (TD3: the same smoothing noise); the first updates' critic losses must agree.
 // DDPG matmul count: actor 4 passes (target fwd, fwd, dW, dX above its input layer), critic 6 (target fwd,
 // fwd, dW, dX above the input, fwd for the actor step, dX all the way to the action input).
-// TD3 (policyDelay 2) averages a cycle of two updates: bench/lib/agents.ts td3UpdateFlops.
+// TD3 (policyDelay 2): one timed call is a whole cycle of two updates (one without, one with the actor step),
+// so every sample holds the same work; FLOP per cycle = 2 × bench/lib/agents.ts td3UpdateFlops.
 import type { Group } from '../lib/harness.js';
 import { backendOf, IMPLS, PEERS, type BenchContext, type Row, type Section } from '../lib/context.js';
 import { ddpgUpdateFlops, makeAgent, makeTd3, td3UpdateFlops } from '../lib/agents.js';
@@ -19,6 +20,8 @@ interface Updater { update(): { criticLoss: number } }
 interface Kind {
   section: 'ddpg' | 'td3';
   title: string;
+  /** Updates per timed call: one policyDelay cycle. */
+  cycle: number;
   make(engine: Engine, hidden: number[], twin: boolean): { agent: Updater; twin?: ReplayBuffer; flops: number };
   peer(tf: Tf, agent: Updater, twin: ReplayBuffer): Updater & { dispose(): void };
   flopFormula: string;
@@ -26,16 +29,16 @@ interface Kind {
 
 const KINDS: Record<'ddpg' | 'td3', Kind> = {
   ddpg: {
-    section: 'ddpg', title: 'DDPG update (Pendulum shapes, batch 256, replay sampling included)',
+    section: 'ddpg', title: 'DDPG update (Pendulum shapes, batch 256, replay sampling included)', cycle: 1,
     make: (engine, hidden, twin) => { const m = makeAgent(engine, hidden, twin); return { ...m, flops: ddpgUpdateFlops(m.agent) }; },
     peer: (tf, agent, twin) => new TfDdpg(tf, agent as never, twin),
     flopFormula: 'FLOP = 2·B·(4·Σ_actor in·out − actor in_0·out_0 + 6·Σ_critic in·out − critic in_0·out_0). First critic losses agree with tfjs (rel < 1e-4)',
   },
   td3: {
-    section: 'td3', title: 'TD3 update (Pendulum shapes, batch 256, policyDelay 2, smoothing 0.2/0.5, replay sampling included)',
-    make: (engine, hidden, twin) => { const m = makeTd3(engine, hidden, twin); return { ...m, flops: td3UpdateFlops(m.agent) }; },
+    section: 'td3', title: 'TD3 updates, two per call: one policyDelay cycle (Pendulum shapes, batch 256, smoothing 0.2/0.5, replay sampling included)', cycle: 2,
+    make: (engine, hidden, twin) => { const m = makeTd3(engine, hidden, twin); return { ...m, flops: 2 * td3UpdateFlops(m.agent) }; },
     peer: (tf, agent, twin) => new TfTd3(tf, agent as never, twin),
-    flopFormula: 'FLOP per update (mean over a policyDelay cycle) = 2·B·(Σ_A + 2Σ_C + 2(3Σ_C − C_0) + (3Σ_A − A_0 + 2Σ_C)/2). First two updates\' critic losses agree with tfjs (rel < 1e-4)',
+    flopFormula: 'FLOP per call (two updates) = 2·2·B·(Σ_A + 2Σ_C + 2(3Σ_C − C_0) + (3Σ_A − A_0 + 2Σ_C)/2). First two updates\' critic losses agree with tfjs (rel < 1e-4)',
   },
 };
 
@@ -49,8 +52,10 @@ async function updateSection(ctx: BenchContext, kind: Kind): Promise<Section> {
   // Two updates before timing (TD3: one without and one with the actor step), their losses kept to check tfjs.
   const firstLosses = ours.map((o) => [o.agent.update().criticLoss, o.agent.update().criticLoss]);
   const names = HIDDEN.map((h) => `hidden ${h.join('/')} batch 256`);
-  const rows: Row[] = ours.map((o, i) => ({ section: kind.section, name: names[i], unit: 'update', flops: o.flops, stats: {} }));
-  const groups: Group[] = [{ impl: 'ours', cases: ours.map((o, i) => ({ name: `ours ${kind.section} ${names[i]}`, fn: () => o.agent.update() })) }];
+  const unit = kind.cycle === 1 ? 'update' : `${kind.cycle} updates`;
+  const rows: Row[] = ours.map((o, i) => ({ section: kind.section, name: names[i], unit, flops: o.flops, stats: {} }));
+  const cycle = (a: Updater) => () => { for (let k = 0; k < kind.cycle; k++) a.update(); };
+  const groups: Group[] = [{ impl: 'ours', cases: ours.map((o, i) => ({ name: `ours ${kind.section} ${names[i]}`, fn: cycle(o.agent) })) }];
   const cleanup: (() => Promise<void>)[] = [];
   for (const impl of PEERS) {
     const tf = await ctx.tf(backendOf(impl));
@@ -64,7 +69,7 @@ async function updateSection(ctx: BenchContext, kind: Kind): Promise<Section> {
       }
       return t;
     });
-    groups.push(ctx.tfGroup(impl, peers.map((t, i) => ({ name: `${impl} ${kind.section} ${names[i]}`, fn: () => t.update() })), notes));
+    groups.push(ctx.tfGroup(impl, peers.map((t, i) => ({ name: `${impl} ${kind.section} ${names[i]}`, fn: cycle(t) })), notes));
     cleanup.push(async () => { await ctx.tf(backendOf(impl)); peers.forEach((t) => t.dispose()); });
   }
   const res = await ctx.run(groups);

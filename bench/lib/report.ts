@@ -77,7 +77,7 @@ export function checkTargets(sections: Section[], peak: number, heapOk: boolean 
     }
   }
   for (const [section, name, label] of [['mlp', '[4,256,256,1]', 'MLP step 256/256'], ['ddpg', 'hidden 256/256', 'DDPG update 256/256'],
-    ['td3', 'hidden 256/256', 'TD3 update 256/256']] as const) {
+    ['td3', 'hidden 256/256', 'TD3 updates 256/256 (a policyDelay cycle)']] as const) {
     if (!find(section, name)) continue;
     const r = find(section, name);
     const x = ratio(r, 'tfjs-wasm');

@@ -1,6 +1,7 @@
 // The functions exported by the engine's .wasm. Pointers are byte offsets into `memory`.
 
-/** build/engine.wasm (assembly/index.ts): what the library calls. */
+/** build/engine.wasm (assembly/index.ts): the MLP passes, optimizer and loss the library calls, and the single
+ *  kernels the passes are made of (the engine's kernel ABI, checked one by one by the tests). */
 export interface EngineExports {
   memory: WebAssembly.Memory;
   heapBase(): number;
@@ -12,11 +13,6 @@ export interface EngineExports {
   /** One forward / backward pass over the layer table at `desc` (src/engine/layer-record.ts). */
   mlpForward(desc: number, batch: number): void;
   mlpBackward(desc: number, batch: number, paramGrads: number, accumulate: number, stop: number, wantDx: number): void;
-}
-
-/** build/kernels.wasm (assembly/kernels.ts), for tests and benchmarks only: the library's ABI plus the
- *  single kernels the MLP passes are made of and the peak microbenchmark. */
-export interface KernelExports extends EngineExports {
   gemm(m: number, n: number, k: number, a: number, ars: number, acs: number,
        b: number, ldb: number, c: number, ldc: number, accumulate: number): void;
   /** C = A·B + bias, then max(·, 0) when relu (a dense layer's forward); bias 0 = none. */
@@ -27,9 +23,14 @@ export interface KernelExports extends EngineExports {
                  c: number, ldc: number, h: number, hCols: number, hAct: number): void;
   transpose(src: number, rows: number, cols: number, dst: number): void;
   colsum(src: number, ld: number, m: number, n: number, dst: number, accumulate: number): void;
-  biasActivate(y: number, ld: number, m: number, n: number, bias: number, act: number): void;
   activationBackward(dh: number, lddh: number, h: number, ldh: number, m: number, n: number, act: number): void;
   tanhRows(y: number, ld: number, m: number, n: number): void;
+}
+
+/** build/kernels.wasm (assembly/kernels.ts), for tests and benchmarks only: the engine's ABI plus the unfused
+ *  bias + activation kernel and the peak microbenchmark. */
+export interface KernelExports extends EngineExports {
+  biasActivate(y: number, ld: number, m: number, n: number, bias: number, act: number): void;
   /** `iters` iterations of 48 independent f32x4 mul/add flops (assembly/peak.ts). */
   peakMulAdd(iters: number, p: number): number;
 }
