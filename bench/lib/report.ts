@@ -17,12 +17,23 @@ export interface Machine {
   packages: Record<string, string>;
 }
 
+/** "family F model M" from /proc/cpuinfo (Linux), so a table says which CPU generation it was measured on. */
+function cpuFamily(): string {
+  try {
+    const info = fs.readFileSync('/proc/cpuinfo', 'utf8');
+    const field = (name: string) => new RegExp(`^${name}\\s*:\\s*(.+)$`, 'm').exec(info)?.[1].trim();
+    const flags = field('flags') ?? '';
+    const simd = flags.includes('avx512f') ? 'AVX-512' : flags.includes('avx2') ? 'AVX2' : '';
+    return [field('cpu family') && `family ${field('cpu family')}`, field('model') && `model ${field('model')}`, simd].filter(Boolean).join(' ');
+  } catch { return ''; }
+}
+
 export function machineInfo(): Machine {
   const cpus = os.cpus();
   const version = (p: string) => { try { return (require(`${p}/package.json`) as { version: string }).version; } catch { return '?'; } };
   const own = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   return {
-    cpu: cpus[0]?.model.trim() ?? 'unknown', cores: cpus.length, node: process.version, platform: `${os.platform()} ${os.arch()}`,
+    cpu: [cpus[0]?.model.trim() ?? 'unknown', cpuFamily()].filter(Boolean).join(' '), cores: cpus.length, node: process.version, platform: `${os.platform()} ${os.arch()}`,
     packages: {
       'ddpg-wasm': own.version, assemblyscript: version('assemblyscript'), '@tensorflow/tfjs-core': version('@tensorflow/tfjs-core'),
       '@tensorflow/tfjs-backend-wasm': version('@tensorflow/tfjs-backend-wasm'), '@tensorflow/tfjs-backend-cpu': version('@tensorflow/tfjs-backend-cpu'),
