@@ -1,8 +1,8 @@
-// The project's MJCF models against Gymnasium's (the physical reference, ../shared/reference/
-// gymnasium-mujoco/ beside the repository; skipped where it is absent): every numeric field of the
+// The project's MJCF models against Gymnasium's (the physical reference: Gymnasium's MIT-licensed XML files,
+// kept with their license in test/fixtures/gymnasium-mujoco/): every numeric field of the
 // compiled MjModel that is not about rendering (textures, materials, lights, cameras, names) is
 // identical, and 1000 MuJoCo steps with the same controls give bit-identical qpos and qvel.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -11,7 +11,7 @@ import { loadMujoco } from '../src/envs/mujoco/loader.js';
 import * as M from '../src/envs/mujoco/models/index.js';
 import { bits } from './helpers/mujoco-twin.js';
 
-const REF = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'reference', 'gymnasium-mujoco');
+const REF = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'gymnasium-mujoco');
 const PAIRS: [string, string][] = [
   ['inverted_pendulum.xml', M.INVERTED_PENDULUM_XML], ['inverted_double_pendulum.xml', M.INVERTED_DOUBLE_PENDULUM_XML],
   ['reacher.xml', M.REACHER_XML], ['half_cheetah.xml', M.HALF_CHEETAH_XML], ['hopper.xml', M.HOPPER_XML],
@@ -40,7 +40,7 @@ function numericFields(m: MjModel): Map<string, string[]> {
   return out;
 }
 
-describe.skipIf(!existsSync(REF))("models vs Gymnasium's XML", () => {
+describe("models vs Gymnasium's XML", () => {
   for (const [file, xml] of PAIRS) {
     it(`${file}: same physics fields, same trajectory`, async () => {
       const { mj } = await loadMujoco();
