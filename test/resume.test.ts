@@ -86,6 +86,26 @@ describe('interrupted processes', () => {
     });
   }
 
+  it('Hopper-v5 (contacts: the solver\'s warm start is part of the state): kill -9, resume, bit-identical', async () => {
+    const hopper = ['--env', 'Hopper-v5', '--algo', 'td3', '--steps', '6000', '--checkpoint-every', '500', '--actor-hidden', '16,16',
+      '--critic-hidden', '16,16', '--batch-size', '32', '--buffer-size', '6000', '--learning-starts', '300', '--seed', '5',
+      '--quiet', '--eval-episodes', '0'];
+    const dir = tempDir('kill9-hopper');
+    const run = startCli(['train', ...hopper, '--out', dir]);
+    await waitFor(join(dir, 'checkpoint.ddpg'));
+    await new Promise((r) => setTimeout(r, 100));
+    run.child.kill('SIGKILL');
+    expect(await run.exited).toBe(null);
+    const resumedAt = Number(/"step":(\d+)/.exec(JSON.stringify(decodeCheckpoint(readFileSync(join(dir, 'checkpoint.ddpg'))).meta.run))![1]);
+    expect(resumedAt).toBeLessThan(6000);
+    expect(await trainCommand(['--resume', dir, '--quiet'])).toBe(0);
+    const full = tempDir('kill9-hopper-full');
+    expect(await trainCommand([...hopper, '--out', full])).toBe(0);
+    expect(checkpointArrays(dir)).toEqual(checkpointArrays(full));
+    expect(metricsWithoutWall(dir)).toEqual(metricsWithoutWall(full));
+    expect(metricsWithoutWall(full).length).toBeGreaterThan(20); // Hopper's episodes end by falling: many of them
+  });
+
   it('SIGINT finishes the step, writes a checkpoint, says how to resume, exits 130', async () => {
     const dir = tempDir('sigint');
     const run = startCli(['train', ...big, '--out', dir]);
