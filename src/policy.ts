@@ -13,6 +13,7 @@ import { CheckpointError, decodeCheckpoint, encodeCheckpoint, type CheckpointCon
 import { checkFinite, checkLength } from './errors.js';
 import { planLayers } from './nn/layout.js';
 import type { Mlp } from './nn/mlp.js';
+import { checkObsNormalization, NORMALIZER_EPSILON, type ObsNormalization } from './rl/normalizer.js';
 
 export const POLICY_KIND = 'policy';
 
@@ -24,6 +25,8 @@ export interface PolicySpec {
   output: 'identity' | 'tanh';
   actionLow: number[];
   actionHigh: number[];
+  /** When the run normalized observations: act(obs) feeds clip((obs − mean) / std, −clip, clip) to the actor. */
+  obsNormalization?: ObsNormalization;
 }
 
 export interface Policy {
@@ -41,6 +44,7 @@ export interface ActorSource {
   actor: Mlp;
   config: { actionLow: number[]; actionHigh: number[] };
   algorithm?: string;
+  obsNormalizer?: { normalization(): ObsNormalization };
 }
 
 /** The policy file bytes of an agent's actor; `meta` adds provenance (e.g. { env: 'Pendulum-v1' }). */
@@ -54,6 +58,7 @@ export function encodePolicy(agent: ActorSource, meta: Record<string, unknown> =
     output: layers[layers.length - 1].act as PolicySpec['output'],
     actionLow: [...config.actionLow],
     actionHigh: [...config.actionHigh],
+    ...(agent.obsNormalizer ? { obsNormalization: agent.obsNormalizer.normalization() } : {}),
   };
   return encodeCheckpoint({ kind: POLICY_KIND, meta: { ...meta, ...spec }, arrays: { actor: actor.getParams() } });
 }
@@ -76,6 +81,11 @@ export function toPolicyContent(content: CheckpointContent, source = '<bytes>'):
     from: 'agent checkpoint',
   };
   if (typeof content.meta.algorithm === 'string') meta.algorithm = content.meta.algorithm;
+  if (config!.obsNormalization === true) {
+    const s = content.meta.obsNormalizer as { mean?: unknown; var?: unknown } | undefined;
+    if (!Array.isArray(s?.mean) || !Array.isArray(s?.var)) bad('agent checkpoint normalizes observations but has no obsNormalizer statistics');
+    meta.obsNormalization = { mean: s!.mean, std: (s!.var as number[]).map((v) => Math.sqrt(v + NORMALIZER_EPSILON)), clip: config!.obsClip };
+  }
   const run = content.meta.run as { env?: unknown } | undefined;
   if (typeof run?.env === 'string') meta.env = run.env;
   if (Number.isInteger(content.meta.steps)) meta.steps = content.meta.steps;
@@ -102,10 +112,13 @@ class LoadedPolicy implements Policy {
   private readonly scale: Float32Array;
   private readonly bias: Float32Array;
   private readonly out: Float32Array;
+  private readonly norm: ObsNormalization | undefined;
+  private readonly normObs: Float32Array;
 
   constructor(engine: Engine, content: CheckpointContent) {
     const m = content.meta as unknown as PolicySpec;
-    this.spec = Object.freeze({ sizes: [...m.sizes], hidden: m.hidden, output: m.output, actionLow: [...m.actionLow], actionHigh: [...m.actionHigh] });
+    this.spec = Object.freeze({ sizes: [...m.sizes], hidden: m.hidden, output: m.output, actionLow: [...m.actionLow], actionHigh: [...m.actionHigh],
+      ...(m.obsNormalization ? { obsNormalization: { mean: [...m.obsNormalization.mean], std: [...m.obsNormalization.std], clip: m.obsNormalization.clip } } : {}) });
     this.meta = Object.freeze({ ...content.meta });
     this.obsDim = m.sizes[0];
     this.actDim = m.sizes[m.sizes.length - 1];
@@ -115,12 +128,19 @@ class LoadedPolicy implements Policy {
     this.scale = Float32Array.from(m.actionLow, (lo, i) => (m.actionHigh[i] - lo) / 2);
     this.bias = Float32Array.from(m.actionLow, (lo, i) => (m.actionHigh[i] + lo) / 2);
     this.out = new Float32Array(this.actDim);
+    this.norm = m.obsNormalization;
+    this.normObs = new Float32Array(this.obsDim);
   }
 
   act(obs: ArrayLike<number>): Float32Array {
     checkLength(obs, this.obsDim, 'policy act obs', `obsDim ${this.obsDim}`);
     checkFinite(obs, 'policy act obs');
-    const u = this.net.forward(obs, 1);
+    const n = this.norm;
+    if (n) {
+      // As ObsNormalizer.normalize (src/rl/normalizer.ts), so actions match the agent's bit for bit.
+      for (let i = 0; i < this.obsDim; i++) this.normObs[i] = Math.min(n.clip, Math.max(-n.clip, (obs[i] - n.mean[i]) / n.std[i]));
+    }
+    const u = this.net.forward(n ? this.normObs : obs, 1);
     const a = this.out;
     for (let i = 0; i < a.length; i++) a[i] = this.scale[i] * u[i] + this.bias[i];
     return a;
@@ -145,6 +165,10 @@ function checkSpec(meta: Record<string, unknown>, actor: Float32Array | undefine
   (actionLow as number[]).forEach((lo, i) => {
     if (!(lo < (actionHigh as number[])[i])) bad(`policy action box has low ${lo} ≥ high ${(actionHigh as number[])[i]} in dimension ${i}`);
   });
+  if (meta.obsNormalization !== undefined) {
+    const problem = checkObsNormalization(meta.obsNormalization, widths[0]);
+    if (problem) bad(`policy obsNormalization ${problem}`);
+  }
   if (!actor) bad("array 'actor' is missing (the policy's parameters)");
   const { paramCount } = planLayers(widths, hidden as 'relu', output as 'tanh');
   if (actor!.length !== paramCount) bad(`array 'actor' has ${actor!.length} values, sizes ${JSON.stringify(widths)} need ${paramCount}`);

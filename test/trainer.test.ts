@@ -14,7 +14,7 @@ function scriptedAgent(startAt: number, stats: (update: number) => UpdateStats) 
     config: { seed: 3 }, steps: 0, updates: 0,
     act: () => Float32Array.of(0.5),
     observe() { this.steps += 1; calls.observed += 1; },
-    resetNoise() { calls.resets += 1; },
+    startEpisode() { calls.resets += 1; },
     canUpdate() { return this.steps >= startAt; },
     update() { this.updates += 1; return stats(this.updates); },
   };

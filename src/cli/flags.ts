@@ -17,8 +17,8 @@ export function kebab(name: string): string {
 }
 
 /** parseArgs option specs for the fields of every algorithm (all taken as strings, converted by configFromFlags). */
-export function configOptions(): Record<string, { type: 'string' }> {
-  return Object.fromEntries(FLAG_FIELDS.map((f) => [kebab(f), { type: 'string' as const }]));
+export function configOptions(): Record<string, { type: 'string' | 'boolean' }> {
+  return Object.fromEntries(FLAG_FIELDS.map((f) => [kebab(f), { type: FIELDS[f].flag === 'boolean' ? 'boolean' as const : 'string' as const }]));
 }
 
 /** The config fields given on the command line, converted and checked for form (values are checked by the
@@ -40,6 +40,9 @@ export function configFromFlags(values: Record<string, unknown>, algo: Algorithm
         out[field] = v;
         break;
       }
+      case 'boolean':
+        out[field] = raw === true;
+        break;
       case 'sizes': {
         const parts = text.split(',').map((s) => Number(s.trim()));
         if (!parts.length || parts.some((v) => !Number.isInteger(v) || v <= 0)) {

@@ -54,6 +54,7 @@ export function agentToCheckpoint(agent: Agent, opts: { withReplay?: boolean; me
     steps: agent.steps,
     updates: agent.updates,
   };
+  if (agent.obsNormalizer) meta.obsNormalizer = agent.obsNormalizer.getState();
   if (opts.withReplay) {
     const r = agent.replay.snapshot();
     for (const f of REPLAY_FIELDS) arrays[`replay.${f}`] = r[f];
@@ -117,6 +118,10 @@ export function agentFromCheckpoint(engine: Engine, content: CheckpointContent, 
   for (const [name, stream] of Object.entries(agent.randomStreams)) {
     if (streams[name] === undefined) bad(`random stream '${name}' is missing (an exact resume needs every one)`);
     part(`random stream '${name}'`, () => stream.setState(streams[name]));
+  }
+  if (agent.obsNormalizer) {
+    if (meta.obsNormalizer === undefined) bad('obsNormalizer is missing: the config normalizes observations, so the statistics are part of the agent');
+    part('obsNormalizer', () => agent.obsNormalizer!.setState(meta.obsNormalizer as never));
   }
   agent.steps = steps;
   agent.updates = updates;

@@ -6,6 +6,7 @@
 import type { Adam } from '../nn/adam.js';
 import type { Mlp } from '../nn/mlp.js';
 import type { OffPolicyConfig } from './config.js';
+import type { ObsNormalizer } from './normalizer.js';
 import type { Batch, ReplayBuffer } from './replay.js';
 
 export type AlgorithmName = 'ddpg' | 'td3';
@@ -44,6 +45,8 @@ export interface Agent {
   readonly replay: ReplayBuffer;
   /** The policy μ: tanh output, scaled to the action box by act() (what export and evaluation use). */
   readonly actor: Mlp;
+  /** Running observation statistics that act(), update() and qValues() normalize with (obsNormalization). */
+  readonly obsNormalizer: ObsNormalizer | undefined;
   /** Transitions observed so far (drives learningStarts). */
   steps: number;
   /** Updates made so far. */
@@ -54,8 +57,11 @@ export interface Agent {
   act(obs: ArrayLike<number>, opts?: { explore?: boolean }): Float32Array;
   /** Stores a transition; pass terminated = false for a time-limit truncation (it bootstraps). */
   observe(obs: ArrayLike<number>, action: ArrayLike<number>, reward: number, nextObs: ArrayLike<number>, terminated: boolean): void;
-  /** Resets the exploration noise process (at every episode start). */
+  /** Resets the exploration noise process. */
   resetNoise(): void;
+  /** At every episode start, with the reset observation: resets the noise, and counts the observation in the
+   *  normalization statistics. */
+  startEpisode(obs: ArrayLike<number>): void;
   /** learningStarts is reached and the buffer holds a batch. */
   canUpdate(): boolean;
   /** One update on `batch`, or on batchSize transitions sampled from the replay buffer. */

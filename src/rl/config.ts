@@ -36,6 +36,10 @@ export interface OffPolicyConfig {
   noiseSigma: number;
   ouTheta: number;
   ouDt: number;
+  /** Normalize observations with running statistics (SB3's VecNormalize, obs only; src/rl/normalizer.ts). */
+  obsNormalization: boolean;
+  /** Normalized observations are clipped to [−obsClip, obsClip]. */
+  obsClip: number;
   seed: number;
 }
 
@@ -60,8 +64,9 @@ type AnyConfig = Record<string, unknown>;
 export interface FieldSpec {
   /** One line for --help and the docs. */
   doc: string;
-  /** How a command-line flag's text is read ('env' fields come from the environment, not from a flag). */
-  flag: 'number' | 'sizes' | 'choice' | 'env';
+  /** How a command-line flag's text is read ('env' fields come from the environment, not from a flag;
+   *  'boolean' ones are switches: `--obs-normalization`). */
+  flag: 'number' | 'sizes' | 'choice' | 'boolean' | 'env';
   /** undefined when the value is fine, else what was expected ("in [0, 1]"). */
   check(value: unknown, config: AnyConfig): string | undefined;
 }
@@ -121,6 +126,11 @@ export const FIELDS: Record<keyof Td3Config, FieldSpec> = {
   noiseSigma: nonNegative('σ of the exploration noise, in units of the half-range (high − low)/2'),
   ouTheta: nonNegative('mean reversion θ of the OU noise'),
   ouDt: positive('time step dt of the OU noise'),
+  obsNormalization: {
+    doc: "normalize observations by running mean and std (SB3's VecNormalize, obs only); kept in checkpoints and exported policies",
+    flag: 'boolean', check: (v) => (typeof v === 'boolean' ? undefined : 'true or false'),
+  },
+  obsClip: positive('normalized observations are clipped to ±obsClip (SB3: 10)'),
   seed: { doc: 'one seed for weights, noise, replay sampling and random actions', flag: 'number', check: (v) => (isInt(v) && Number.isSafeInteger(v) ? undefined : 'an integer') },
   targetPolicyNoise: nonNegative('σ̃ of the target policy smoothing noise, in tanh units (× half-range); 0 = off'),
   targetNoiseClip: nonNegative('clip c of the smoothing noise, in tanh units'),
@@ -147,6 +157,8 @@ export const DDPG_DEFAULTS: ConfigDefaults<DdpgConfig> = {
   noiseSigma: 0.1,
   ouTheta: 0.15,
   ouDt: 1e-2,
+  obsNormalization: false,
+  obsClip: 10,
   seed: 0,
 };
 

@@ -1,7 +1,8 @@
 // The machinery every off-policy actor-critic shares, written once: building the networks an algorithm
 // lists (memory sized and checked up front, targets as exact copies, one Adam per trained network), the
 // replay buffer, exploration (uniform-random actions before learningStarts, then μ(s) + noise clipped to
-// the box), act/observe, batch validation, the divergence guard — and the steps an update is made of:
+// the box), optional observation normalization, act/observe, batch validation, the divergence guard — and
+// the steps an update is made of:
 //
 //   targetActions   a′ = scale ⊙ μ′(s′) + bias, optionally + clip(ε, −c, c) ⊙ scale then clipped to the box
 //   tdTargets       y = r + γ·(1 − terminated)·q′   (q′ = min(Q1′, Q2′) when given two)
@@ -22,6 +23,7 @@ import { Rng } from '../rng.js';
 import type { Agent, AlgorithmName, Stateful, UpdateBatch, UpdateStats } from './agent.js';
 import type { OffPolicyConfig } from './config.js';
 import { GaussianNoise, OrnsteinUhlenbeckNoise } from './noise.js';
+import { ObsNormalizer } from './normalizer.js';
 import { ReplayBuffer } from './replay.js';
 
 /** One network an algorithm owns. Its weights are seeded with config.seed·16 + seedOffset. */
@@ -118,6 +120,8 @@ export abstract class OffPolicyAgent<C extends OffPolicyConfig = OffPolicyConfig
   readonly explorationRng: Rng;
   readonly actor: Mlp;
   readonly actorOptimizer: Adam;
+  /** Running observation statistics, when config.obsNormalization is on (src/rl/normalizer.ts). */
+  readonly obsNormalizer: ObsNormalizer | undefined;
   steps = 0;
   updates = 0;
 
@@ -136,6 +140,9 @@ export abstract class OffPolicyAgent<C extends OffPolicyConfig = OffPolicyConfig
   private readonly aPi: Float32Array;
   private readonly dMu: Float32Array;
   private readonly criticStats: CriticStepStats = { loss: 0, qMean: 0, tdErrorMean: 0 };
+  // Normalized copies (only allocated with obsNormalization): one observation, a batch's obs and nextObs.
+  private readonly normObs: Float32Array;
+  private readonly normBatch: UpdateBatch | undefined;
 
   /** Builds what `plan` lists (seeds: networks seed·16 + their offset, replay +3, noise +4, random
    *  actions +5); `streams` are the algorithm's own random streams, saved in checkpoints by name. */
@@ -173,6 +180,11 @@ export abstract class OffPolicyAgent<C extends OffPolicyConfig = OffPolicyConfig
       : new GaussianNoise({ actDim, sigma: c.noiseSigma, seed: seed * 16 + 4 });
     this.explorationRng = new Rng(seed * 16 + 5);
     this.randomStreams = { noise: this.noise, exploration: this.explorationRng, ...streams };
+    this.obsNormalizer = c.obsNormalization ? new ObsNormalizer(obsDim, c.obsClip) : undefined;
+    this.normObs = new Float32Array(this.obsNormalizer ? Math.max(obsDim, B * obsDim) : 0);
+    this.normBatch = this.obsNormalizer
+      ? { obs: new Float32Array(B * obsDim), actions: new Float32Array(0), rewards: new Float32Array(0), nextObs: new Float32Array(B * obsDim), terminated: new Float32Array(0) }
+      : undefined;
 
     this.scale = Float32Array.from(c.actionLow, (lo, i) => (c.actionHigh[i] - lo) / 2);
     this.bias = Float32Array.from(c.actionLow, (lo, i) => (c.actionHigh[i] + lo) / 2);
@@ -196,7 +208,7 @@ export abstract class OffPolicyAgent<C extends OffPolicyConfig = OffPolicyConfig
       for (let i = 0; i < actDim; i++) a[i] = this.explorationRng.uniform(actionLow[i], actionHigh[i]);
       return a;
     }
-    const u = this.actor.forward(obs, 1);
+    const u = this.actor.forward(this.obsNormalizer ? this.obsNormalizer.normalize(obs, this.normObs.subarray(0, obsDim)) : obs, 1);
     for (let i = 0; i < actDim; i++) a[i] = this.scale[i] * u[i] + this.bias[i];
     if (opts.explore) {
       this.noise.sample(this.noiseBuf);
@@ -209,6 +221,7 @@ export abstract class OffPolicyAgent<C extends OffPolicyConfig = OffPolicyConfig
 
   observe(obs: ArrayLike<number>, action: ArrayLike<number>, reward: number, nextObs: ArrayLike<number>, terminated: boolean): void {
     this.replay.add(obs, action, reward, nextObs, terminated);
+    this.obsNormalizer?.update(nextObs);
     this.steps += 1;
   }
 
@@ -216,22 +229,38 @@ export abstract class OffPolicyAgent<C extends OffPolicyConfig = OffPolicyConfig
     this.noise.reset();
   }
 
+  startEpisode(obs: ArrayLike<number>): void {
+    this.resetNoise();
+    if (this.obsNormalizer) {
+      const d = this.config.obsDim;
+      if (obs?.length !== d) checkLength(obs, d, 'startEpisode obs', `obsDim ${d}`);
+      checkFinite(obs, 'startEpisode obs');
+      this.obsNormalizer.update(obs);
+    }
+  }
+
   canUpdate(): boolean {
     return this.steps >= this.config.learningStarts && this.replay.size >= this.config.batchSize;
   }
 
   qValues(obs: ArrayLike<number>, actions: ArrayLike<number>, rows: number): Float32Array {
-    return this.policyCritic.forward(obs, rows, actions);
+    const n = this.obsNormalizer;
+    return this.policyCritic.forward(n ? n.normalize(obs, this.normObs.subarray(0, rows * this.config.obsDim)) : obs, rows, actions);
   }
 
   // ------------------------------------------------------------------ the steps an update is made of
 
-  /** The batch of this update — the one given (checked) or batchSize transitions sampled uniformly — and
-   *  counts the update. */
+  /** The batch of this update — the one given (checked) or batchSize transitions sampled uniformly, with
+   *  obs and nextObs normalized by the current statistics when obsNormalization is on — and counts the update. */
   protected startUpdate(batch?: UpdateBatch): UpdateBatch {
     const b = batch ? this.checkBatch(batch) : this.replay.sample(this.config.batchSize);
     this.updates += 1;
-    return b;
+    const n = this.obsNormalizer, nb = this.normBatch;
+    if (!n || !nb) return b;
+    n.normalize(b.obs, nb.obs);
+    n.normalize(b.nextObs, nb.nextObs);
+    nb.actions = b.actions; nb.rewards = b.rewards; nb.terminated = b.terminated;
+    return nb;
   }
 
   /** This update (counting from 1) is one of every policyDelay-th: the actor and the targets step. */

@@ -2,7 +2,7 @@
 //   for each step:  a = act(s, explore) → (s′, r, terminated, truncated) = env.step(a)
 //                   store (s, a, r, s′, terminated)   — s′ is the real final obs even on truncation
 //                   once steps ≥ learningStarts: one update
-//                   on episode end: log it, reset the env and the noise
+//                   on episode end: log it; at episode start: reset the env, agent.startEpisode(obs)
 // It knows the agent contract (src/rl/agent.ts), not an algorithm.
 import { fail } from '../errors.js';
 import type { AnyEnv, EnvSnapshot } from '../envs/env.js';
@@ -111,7 +111,7 @@ export class Trainer {
     // The first reset seeds the env; later ones continue its RNG stream.
     const { obs } = this.episode === 0 ? this.env.reset({ seed: this.seed }) : this.env.reset();
     this.obs.set(obs);
-    this.agent.resetNoise();
+    this.agent.startEpisode(this.obs);
     this.needsReset = false;
   }
 
