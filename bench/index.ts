@@ -2,7 +2,7 @@
 //
 //   npm run bench                    full run (a few minutes), writes bench/results/latest.json
 //   npm run bench -- --quick         smoke run (BENCH_QUICK=1 works too): short sampling, no CLI training run
-//   npm run bench -- --only=gemm,ddpg   sections: peak (always), gemm, mlp, ddpg, td3, infer, e2e, heap
+//   npm run bench -- --only=gemm,ddpg   sections: peak (always), gemm, mlp, ddpg, td3, infer, e2e, heap, mujoco
 //   npm run bench -- --readme        also rewrite the table in bench/README.md
 //   BENCH_MAX_TIME=1 BENCH_ROUNDS=3  seconds of sampling per case and round, interleaved rounds (default 0.4 s × 3;
 //                                    quick 0.2 s × 1)
@@ -20,6 +20,7 @@ import { ddpgSection, td3Section } from './cases/ddpg.js';
 import { inferenceSection } from './cases/inference.js';
 import { e2eSection } from './cases/e2e.js';
 import { heapCheck, type HeapResult } from './cases/heap.js';
+import { mujocoSection, mujocoTable, type MujocoRow } from './cases/mujoco.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -53,6 +54,11 @@ for (const [name, run] of runners) {
   console.error(`— ${name}`);
   sections.push(await run(ctx));
 }
+let mujoco: MujocoRow[] | undefined;
+if (want('mujoco')) {
+  console.error('— mujoco');
+  mujoco = await mujocoSection(engine, quick);
+}
 ctx.samplePeak();
 { // the peak row: per-call times from the GFLOP/s samples
   const flops = sections[0].rows[0].flops!;
@@ -83,6 +89,11 @@ if (heap) {
 } else if (want('heap')) {
   out.push('', 'heap check skipped: run with node --expose-gc (npm run bench does)');
 }
+if (mujoco) {
+  out.push('', '## MuJoCo tasks: one env step next to the TD3 update it is paired with (the task\'s preset nets and batch)', '',
+    'env step: the registered env (wrappers, ctrl, mj_step × frame skip, mj_rnePostConstraint, obs/reward/info), random actions, each step timed alone; ' +
+    'update: median of one TD3 update (mean over a policyDelay cycle) on the task\'s own transitions', '', mujocoTable(mujoco));
+}
 const targets = checkTargets(sections, ctx.peakGflops, heap?.ok);
 out.push('', '## Targets (issue 4)', '', targetsTable(targets));
 const wall = (performance.now() - t0) / 1e3;
@@ -94,7 +105,7 @@ fs.mkdirSync(path.join(HERE, 'results'), { recursive: true });
 const jsonPath = path.join(HERE, 'results', quick || only ? 'partial.json.tmp' : 'latest.json'); // *.tmp is git-ignored
 fs.writeFileSync(jsonPath, JSON.stringify({
   date: new Date().toISOString(), quick, only: only ?? null, timing: ctx.timing, machine, tfjs: ctx.tfDescriptions, tfNotes: [...ctx.tfNotes],
-  peakGflops: ctx.peakGflops, sections, heap: heap ?? null, targets, wallSec: wall,
+  peakGflops: ctx.peakGflops, sections, heap: heap ?? null, mujoco: mujoco ?? null, targets, wallSec: wall,
 }, null, 2) + '\n');
 console.error(`wrote ${path.relative(process.cwd(), jsonPath)}`);
 

@@ -98,6 +98,7 @@ export function checkTargets(sections: Section[], peak: number, heapOk: boolean 
   }
   for (const [section, name, label] of [['mlp', '[4,64,64,1]', 'MLP step 64/64'], ['ddpg', 'hidden 64/64', 'DDPG update 64/64'],
     ['infer', 'actor 64/64', 'inference 64/64'], ['infer', 'actor 256/256', 'inference 256/256']] as const) {
+    if (!find(section, name)) continue;
     const x = ratio(find(section, name), 'tfjs-wasm');
     out.push({ what: `${label} ≥ 5× faster than tfjs-wasm`, measured: `${x.toFixed(1)}×`, ok: x >= 5 });
   }
