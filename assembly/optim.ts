@@ -5,9 +5,11 @@
 //   m ← β1·m + (1−β1)·g          v ← β2·v + (1−β2)·g²
 //   p ← p − (lr / bc1) · m / (√v / √bc2 + eps)      bc1 = 1 − β1ᵗ, bc2 = 1 − β2ᵗ (computed by the caller)
 // f32x4 lanes and the scalar tail evaluate the same expression, so every element is updated identically.
+// Returns 1 if any new p, m or v is NaN or ±Infinity, else 0 (the divergence guard: x − x is 0 for every
+// finite x and NaN otherwise, and NaN sticks in the sum; the values written do not depend on it).
 export function adamStep(p: usize, g: usize, m: usize, v: usize, n: i32,
                          lr: f32, beta1: f32, beta2: f32, eps: f32, weightDecay: f32,
-                         biasCorrection1: f32, biasCorrection2: f32): void {
+                         biasCorrection1: f32, biasCorrection2: f32): i32 {
   // √v/√bc2 is computed as √v·(1/√bc2): one division per element instead of two (f32x4.div and sqrt, not
   // the mul/add, set this loop's pace); the reciprocal is exact to float32 rounding.
   const stepSize = lr / biasCorrection1;
@@ -16,6 +18,7 @@ export function adamStep(p: usize, g: usize, m: usize, v: usize, n: i32,
   const ob1 = f32x4.splat(1 - beta1), ob2 = f32x4.splat(1 - beta2);
   const wd = f32x4.splat(weightDecay), e = f32x4.splat(eps);
   const ss = f32x4.splat(stepSize), rs = f32x4.splat(invSqrtBc2);
+  let bad = f32x4.splat(0);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const off = <usize>i << 2;
@@ -24,34 +27,54 @@ export function adamStep(p: usize, g: usize, m: usize, v: usize, n: i32,
     const mv = f32x4.add(f32x4.mul(b1, v128.load(m + off)), f32x4.mul(ob1, gv));
     const vv = f32x4.add(f32x4.mul(b2, v128.load(v + off)), f32x4.mul(ob2, f32x4.mul(gv, gv)));
     const denom = f32x4.add(f32x4.mul(f32x4.sqrt(vv), rs), e);
+    const pn = f32x4.sub(pv, f32x4.mul(ss, f32x4.div(mv, denom)));
     v128.store(m + off, mv);
     v128.store(v + off, vv);
-    v128.store(p + off, f32x4.sub(pv, f32x4.mul(ss, f32x4.div(mv, denom))));
+    v128.store(p + off, pn);
+    bad = f32x4.add(bad, f32x4.add(f32x4.sub(pn, pn), f32x4.add(f32x4.sub(mv, mv), f32x4.sub(vv, vv))));
   }
+  let badScalar: f32 = 0;
   for (; i < n; i++) {
     const off = <usize>i << 2;
     const pv = load<f32>(p + off);
     const gv = load<f32>(g + off) + weightDecay * pv;
     const mv = beta1 * load<f32>(m + off) + (1 - beta1) * gv;
     const vv = beta2 * load<f32>(v + off) + (1 - beta2) * (gv * gv);
+    const pn = pv - stepSize * (mv / (Mathf.sqrt(vv) * invSqrtBc2 + eps));
     store<f32>(m + off, mv);
     store<f32>(v + off, vv);
-    store<f32>(p + off, pv - stepSize * (mv / (Mathf.sqrt(vv) * invSqrtBc2 + eps)));
+    store<f32>(p + off, pn);
+    badScalar += (pn - pn) + ((mv - mv) + (vv - vv));
   }
+  return anyNaN(bad, badScalar);
+}
+
+/** 1 if any lane of `lanes`, or `scalar`, is NaN (x ≠ x only for NaN). */
+@inline function anyNaN(lanes: v128, scalar: f32): i32 {
+  const sum = f32x4.extract_lane(lanes, 0) + f32x4.extract_lane(lanes, 1) + f32x4.extract_lane(lanes, 2) + f32x4.extract_lane(lanes, 3) + scalar;
+  return sum != sum ? 1 : 0;
 }
 
 // Polyak (soft) target update: t ← τ·s + (1−τ)·t.   τ = 1 is a hard copy.
-export function polyak(target: usize, source: usize, n: i32, tau: f32): void {
+// Returns 1 if any new t is NaN or ±Infinity, else 0 (as adamStep).
+export function polyak(target: usize, source: usize, n: i32, tau: f32): i32 {
   const t = f32x4.splat(tau), omt = f32x4.splat(1 - tau);
+  let bad = f32x4.splat(0);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const off = <usize>i << 2;
-    v128.store(target + off, f32x4.add(f32x4.mul(t, v128.load(source + off)), f32x4.mul(omt, v128.load(target + off))));
+    const tn = f32x4.add(f32x4.mul(t, v128.load(source + off)), f32x4.mul(omt, v128.load(target + off)));
+    v128.store(target + off, tn);
+    bad = f32x4.add(bad, f32x4.sub(tn, tn));
   }
+  let badScalar: f32 = 0;
   for (; i < n; i++) {
     const off = <usize>i << 2;
-    store<f32>(target + off, tau * load<f32>(source + off) + (1 - tau) * load<f32>(target + off));
+    const tn = tau * load<f32>(source + off) + (1 - tau) * load<f32>(target + off);
+    store<f32>(target + off, tn);
+    badScalar += tn - tn;
   }
+  return anyNaN(bad, badScalar);
 }
 
 export function copy(target: usize, source: usize, n: i32): void {

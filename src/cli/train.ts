@@ -8,7 +8,7 @@ import { loadEngine, type Engine } from '../nn/engine.js';
 import { ALL_ENV_IDS, createEnv } from '../envs/registry.js';
 import type { AnyEnv } from '../envs/env.js';
 import { loadCheckpoint, saveCheckpoint } from '../checkpoint/file.js';
-import { agentFromCheckpoint, agentToCheckpoint } from '../rl/agent-state.js';
+import { agentFromCheckpoint, agentToCheckpoint, findNonFinite } from '../rl/agent-state.js';
 import type { Agent } from '../rl/agent.js';
 import { algorithm, ALGORITHM_NAMES, type Algorithm } from '../rl/algorithms.js';
 import type { ConfigInput, OffPolicyConfig } from '../rl/config.js';
@@ -168,11 +168,11 @@ async function runLoop(agent: Agent, trainer: Trainer, dir: string, meta: RunMet
   const header = look ? `${METRICS_HEADER},${look.columns().join(',')}` : METRICS_HEADER;
   const writeMetrics = () => writeText(join(dir, 'metrics.csv'), [header, ...metrics].join('\n') + '\n');
   const checkpoint = () => {
-    for (const [name, net] of Object.entries(agent.networks)) {
-      if (!net.paramsView().every(Number.isFinite)) throw new Error(`${name} parameters are not finite at step ${trainer.step}; keeping the last good checkpoint`);
-    }
+    const snapshot = trainer.snapshot();
+    const bad = findNonFinite(agent, snapshot.obs);
+    if (bad) throw new DivergenceError('state', agent.updates, `training diverged: ${bad} at update ${agent.updates}; no checkpoint written`);
     writeMetrics();
-    saveCheckpoint(file, agentToCheckpoint(agent, { withReplay: true, meta: { run: { ...meta, trainer: trainer.snapshot(), metrics } } }));
+    saveCheckpoint(file, agentToCheckpoint(agent, { withReplay: true, meta: { run: { ...meta, trainer: snapshot, metrics } } }));
   };
   writeMetrics(); // a resumed run drops rows logged after its checkpoint
   let stopSignal: string | undefined;

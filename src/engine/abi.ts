@@ -5,9 +5,11 @@
 export interface EngineExports {
   memory: WebAssembly.Memory;
   heapBase(): number;
+  /** Returns 1 if a new parameter or moment is not finite, else 0. */
   adamStep(p: number, g: number, m: number, v: number, n: number, lr: number, beta1: number, beta2: number,
-           eps: number, weightDecay: number, biasCorrection1: number, biasCorrection2: number): void;
-  polyak(target: number, source: number, n: number, tau: number): void;
+           eps: number, weightDecay: number, biasCorrection1: number, biasCorrection2: number): number;
+  /** Returns 1 if a new target parameter is not finite, else 0. */
+  polyak(target: number, source: number, n: number, tau: number): number;
   copy(target: number, source: number, n: number): void;
   mseLoss(q: number, y: number, n: number, grad: number): number;
   /** One forward / backward pass over the layer table at `desc` (src/engine/layer-record.ts). */

@@ -56,13 +56,14 @@ export class Adam {
     return 2 * arenaBytes(paramCount);
   }
 
-  /** One Adam step from the gradients currently stored in the net (set by net.backward). */
-  step(): void {
+  /** One Adam step from the gradients currently stored in the net (set by net.backward). Returns true when
+   *  every new parameter and moment is finite (checked as the kernel writes them: no extra pass). */
+  step(): boolean {
     this.t += 1;
     const bc1 = 1 - Math.pow(this.beta1, this.t);
     const bc2 = 1 - Math.pow(this.beta2, this.t);
-    this.rt.wasm.adamStep(this.net.paramsPtr, this.net.gradsPtr, this.mPtr, this.vPtr, this.net.paramCount,
-      this.lr, this.beta1, this.beta2, this.eps, this.weightDecay, bc1, bc2);
+    return this.rt.wasm.adamStep(this.net.paramsPtr, this.net.gradsPtr, this.mPtr, this.vPtr, this.net.paramCount,
+      this.lr, this.beta1, this.beta2, this.eps, this.weightDecay, bc1, bc2) === 0;
   }
 
   getState(): AdamState {

@@ -24,11 +24,12 @@ export class Engine {
     return new Adam(this.runtime, net, opts);
   }
 
-  /** Soft target update, target ← τ·source + (1 − τ)·target, over all parameters. */
-  polyak(target: Mlp, source: Mlp, tau: number): void {
+  /** Soft target update, target ← τ·source + (1 − τ)·target, over all parameters. Returns true when every
+   *  new target parameter is finite. */
+  polyak(target: Mlp, source: Mlp, tau: number): boolean {
     if (!(tau > 0 && tau <= 1)) fail(`polyak tau must be in (0, 1], got ${tau}`);
     this.checkPair(target, source, 'polyak');
-    this.runtime.wasm.polyak(target.paramsPtr, source.paramsPtr, target.paramCount, tau);
+    return this.runtime.wasm.polyak(target.paramsPtr, source.paramsPtr, target.paramCount, tau) === 0;
   }
 
   /** Hard copy of all parameters: target ← source. */

@@ -63,6 +63,39 @@ export function agentToCheckpoint(agent: Agent, opts: { withReplay?: boolean; me
   return { kind: AGENT_KIND, meta, arrays };
 }
 
+/** The first non-finite value of the agent's whole training state — every network, every optimizer's moments,
+ *  the observation statistics — or of its deterministic action on `probeObs`; undefined when all is finite.
+ *  Checked before a checkpoint is written, so the last checkpoint is always one that loads and acts. */
+export function findNonFinite(agent: Agent, probeObs?: ArrayLike<number>): string | undefined {
+  const scan = (a: ArrayLike<number>, what: string) => {
+    for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return `${what}[${i}] is ${a[i]}`;
+    return undefined;
+  };
+  for (const [name, net] of Object.entries(agent.networks)) {
+    const bad = scan(net.paramsView(), `network ${name}: parameter`);
+    if (bad) return bad;
+  }
+  for (const [name, opt] of Object.entries(agent.optimizers)) {
+    const s = opt.getState();
+    const bad = scan(s.m, `optimizer ${name}: first moment m`) ?? scan(s.v, `optimizer ${name}: second moment v`);
+    if (bad) return bad;
+  }
+  if (agent.obsNormalizer) {
+    const s = agent.obsNormalizer.getState();
+    const bad = scan(s.mean, 'obsNormalizer: mean') ?? scan(s.var, 'obsNormalizer: var');
+    if (bad) return bad;
+  }
+  if (probeObs) {
+    try {
+      const bad = scan(agent.act(probeObs), 'the deterministic action');
+      if (bad) return bad;
+    } catch (e) {
+      return (e as Error).message;
+    }
+  }
+  return undefined;
+}
+
 /** Builds an agent from checkpoint content; every problem is a CheckpointError naming `source`. The arrays
  *  are checked against the shapes the config implies before anything is built. */
 export function agentFromCheckpoint(engine: Engine, content: CheckpointContent, source: string): Agent {

@@ -209,7 +209,10 @@ export abstract class OffPolicyAgent<C extends OffPolicyConfig = OffPolicyConfig
       return a;
     }
     const u = this.actor.forward(this.obsNormalizer ? this.obsNormalizer.normalize(obs, this.normObs.subarray(0, obsDim)) : obs, 1);
-    for (let i = 0; i < actDim; i++) a[i] = this.scale[i] * u[i] + this.bias[i];
+    for (let i = 0; i < actDim; i++) {
+      if (!Number.isFinite(u[i])) this.diverged(this.actor, `the action μ(s)[${i}] is ${u[i]}`, `when acting after update ${this.updates}`);
+      a[i] = this.scale[i] * u[i] + this.bias[i];
+    }
     if (opts.explore) {
       this.noise.sample(this.noiseBuf);
       for (let i = 0; i < actDim; i++) {
@@ -313,7 +316,7 @@ export abstract class OffPolicyAgent<C extends OffPolicyConfig = OffPolicyConfig
       this.dq[i] = (2 * d) / B;
     }
     critic.backward(this.dq, PARAM_GRADS_ONLY);
-    optimizer.step();
+    if (!optimizer.step()) this.diverged(critic, 'its Adam step made a parameter or a moment non-finite');
     const s = this.criticStats;
     s.loss = loss / B;
     s.qMean = qMean / B;
@@ -334,27 +337,30 @@ export abstract class OffPolicyAgent<C extends OffPolicyConfig = OffPolicyConfig
     const dA = critic.joinGrad();
     for (let i = 0, k = 0; i < B; i++) for (let j = 0; j < actDim; j++, k++) this.dMu[k] = dA[k] * this.scale[j];
     this.actor.backward(this.dMu, PARAM_GRADS_ONLY);
-    this.actorOptimizer.step();
+    if (!this.actorOptimizer.step()) this.diverged(this.actor, 'its Adam step made a parameter or a moment non-finite');
     return loss / B;
   }
 
   /** θ′ ← τ·θ + (1 − τ)·θ′. */
   protected softUpdate(target: Mlp, source: Mlp): void {
-    this.engine.polyak(target, source, this.config.tau);
+    if (!this.engine.polyak(target, source, this.config.tau)) this.diverged(target, 'its Polyak step made a parameter non-finite');
   }
 
   // ------------------------------------------------------------------ helpers
 
   /** Divergence guard: a network output that is not finite stops training with a DivergenceError naming
-   *  the network and the update (a NaN/Infinity parameter always reaches the output). */
+   *  the network and the update; so does a non-finite parameter, moment or target parameter (the Adam and
+   *  Polyak kernels report them as they write them). */
   private guard(out: Float32Array, net: Mlp, what: string): Float32Array {
     for (let i = 0; i < out.length; i++) {
-      if (!Number.isFinite(out[i])) {
-        const name = this.names.get(net) ?? 'unknown';
-        throw new DivergenceError(name, this.updates, `training diverged in the ${name} network: ${what} is ${out[i]} in update ${this.updates}`);
-      }
+      if (!Number.isFinite(out[i])) this.diverged(net, `${what} is ${out[i]}`);
     }
     return out;
+  }
+
+  private diverged(net: Mlp, what: string, when = `in update ${this.updates}`): never {
+    const name = this.names.get(net) ?? 'unknown';
+    throw new DivergenceError(name, this.updates, `training diverged in the ${name} network: ${what} ${when}`);
   }
 
   /** a = scale ⊙ u + bias, row by row. */
