@@ -104,7 +104,7 @@ describe('command line', () => {
     expect(badNumber.stderr).toMatch(/--tau expects a number, got 'abc'/);
     const badValue = runCli(['train', '--gamma', '1.5', '--out', tempDir('g')]);
     expect(badValue.code).toBe(2);
-    expect(badValue.stderr).toMatch(/config.gamma must be in \[0, 1\], got 1.5/);
+    expect(badValue.stderr).toMatch(/--gamma must be in \[0, 1\], got 1.5/);
     expect(runCli(['fly']).code).toBe(2);
   });
   it('eval of a corrupt checkpoint names the file and the problem', () => {

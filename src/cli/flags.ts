@@ -69,3 +69,26 @@ export function configHelp(algo: Algorithm, config: Record<string, unknown>): st
 function owners(field: Field): string {
   return Object.values(ALGORITHMS).filter((a) => a.fields.includes(field)).map((a) => `${a.title} (--algo ${a.name})`).join(', ');
 }
+
+/** `--steps -5` → `--steps=-5`: util.parseArgs reads a token starting with '-' as a flag, so a negative number
+ *  given to a string option would be reported as a missing value; joined, it reaches our own check. */
+export function flagArgv(argv: string[], options: Record<string, { type: 'string' | 'boolean' }>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const m = /^--([^=]+)$/.exec(argv[i]);
+    if (m && options[m[1]]?.type === 'string' && i + 1 < argv.length && /^-(\d|\.\d|Infinity)/.test(argv[i + 1])) {
+      out.push(`${argv[i]}=${argv[i + 1]}`);
+      i++;
+    } else {
+      out.push(argv[i]);
+    }
+  }
+  return out;
+}
+
+/** A config field named in a library message, as the flag a CLI user typed: "config.batchSize must be …" →
+ *  "--batch-size must be …". */
+export function withFlagNames(message: string): string {
+  return message.replace(/config\.(\w+)/g, (whole, field: string) =>
+    (field in FIELDS && FIELDS[field as Field].flag !== 'env' ? `--${kebab(field)}` : whole));
+}

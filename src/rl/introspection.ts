@@ -5,6 +5,7 @@
 //   QReturnTracker    the critic's Q(s_t, a_t) on the states the episode visited vs the discounted return
 //                     G_t = Σ_{k≥t} γ^{k−t} r_k that actually followed: Q above G is overestimation
 //   Introspection     both, as one per-episode accumulator with CSV columns
+import { fail } from '../errors.js';
 import type { Mlp } from '../nn/mlp.js';
 
 export interface LayerNorms {
@@ -37,6 +38,15 @@ export interface UpdateSample {
   /** mean_b |Q(s, a) − y| before the critic step. */
   tdErrorMean?: number;
 }
+
+export interface UpdateAveragerState {
+  td: { sum: number; n: number };
+  nets: { name: string; lastT: number; n: number; sums: number[] }[];
+}
+
+export interface QReturnTrackerState { obs: number[]; actions: number[]; rewards: number[] }
+
+export interface IntrospectionState { updates: UpdateAveragerState; episode: QReturnTrackerState }
 
 /** A network to watch and, when it is trained, its optimizer: its norms are averaged over the updates in
  *  which that optimizer stepped (TD3's delayed actor has no fresh gradient on the other updates). */
@@ -81,6 +91,27 @@ export class UpdateAverager {
     }
   }
 
+  /** The running sums (exact resume of a --log-grads run). */
+  getState(): UpdateAveragerState {
+    return { td: { ...this.td }, nets: this.nets.map(([name, , acc]) => ({ name, lastT: acc.lastT, n: acc.n, sums: [...acc.sums] })) };
+  }
+
+  setState(s: UpdateAveragerState): void {
+    const finite = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
+    const count = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
+    if (!s || !finite(s.td?.sum) || !count(s.td?.n) || !Array.isArray(s.nets) || s.nets.length !== this.nets.length) {
+      fail('introspection state: expected { td: { sum, n }, nets: [...] } for the same networks');
+    }
+    this.nets.forEach(([name, , acc], i) => {
+      const n = s.nets[i];
+      if (n?.name !== name || !count(n.lastT) || !count(n.n) || !Array.isArray(n.sums) || n.sums.length !== acc.sums.length || !n.sums.every(finite)) {
+        fail(`introspection state: network ${name} does not match (name, lastT, n, ${acc.sums.length} finite sums)`);
+      }
+    });
+    this.td = { ...s.td };
+    this.nets.forEach(([, , acc], i) => { acc.lastT = s.nets[i].lastT; acc.n = s.nets[i].n; acc.sums = [...s.nets[i].sums]; });
+  }
+
   finish(): number[] {
     const out = [this.td.n ? this.td.sum / this.td.n : NaN];
     this.td = { sum: 0, n: 0 };
@@ -100,6 +131,19 @@ export class QReturnTracker {
   private rewards: number[] = [];
 
   constructor(private readonly obsDim: number, private readonly actDim: number, private readonly gamma: number) {}
+
+  getState(): QReturnTrackerState {
+    return { obs: [...this.obs], actions: [...this.actions], rewards: [...this.rewards] };
+  }
+
+  setState(s: QReturnTrackerState): void {
+    const rows = Array.isArray(s?.rewards) ? s.rewards.length : -1;
+    const ok = (a: unknown, n: number) => Array.isArray(a) && a.length === n && a.every((v) => typeof v === 'number' && Number.isFinite(v));
+    if (!ok(s?.rewards, rows) || !ok(s.obs, rows * this.obsDim) || !ok(s.actions, rows * this.actDim)) {
+      fail(`introspection state: the episode so far must be rows of ${this.obsDim} obs, ${this.actDim} actions and a reward, all finite`);
+    }
+    this.obs = [...s.obs]; this.actions = [...s.actions]; this.rewards = [...s.rewards];
+  }
 
   step(obs: ArrayLike<number>, action: ArrayLike<number>, reward: number): void {
     for (let i = 0; i < this.obsDim; i++) this.obs.push(obs[i]);
@@ -155,6 +199,15 @@ export class Introspection {
 
   update(stats: UpdateSample): void {
     this.updates.add(stats);
+  }
+
+  getState(): IntrospectionState {
+    return { updates: this.updates.getState(), episode: this.q.getState() };
+  }
+
+  setState(s: IntrospectionState): void {
+    this.updates.setState(s?.updates);
+    this.q.setState(s.episode);
   }
 
   finishEpisode(): number[] {

@@ -1,0 +1,79 @@
+// One run folder, one writer. `train` holds DIR/.lock for as long as it writes into DIR: created exclusively
+// (O_EXCL), holding { pid, host, started }. A second process finds it and is refused, naming the holder —
+// unless the holder is gone (same host, its pid no longer alive: a kill -9 leaves the file behind), in which
+// case the lock is stale and taken over. Taking the lock also removes the temp files that killed writes left
+// (`.<name>.<pid>.tmp`, see src/checkpoint/file.ts) of processes that are no longer alive.
+import { closeSync, openSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { UsageError } from './flags.js';
+
+export const LOCK_FILE = '.lock';
+
+interface LockInfo { pid: number; host: string; started: string }
+
+/** True if a process with this pid exists on this machine (EPERM: it exists but belongs to someone else). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function readLock(path: string): LockInfo | undefined {
+  try {
+    const v = JSON.parse(readFileSync(path, 'utf8')) as LockInfo;
+    return Number.isInteger(v?.pid) && typeof v.host === 'string' ? v : undefined;
+  } catch {
+    return undefined; // unreadable or half-written: treated as stale below only if old enough to be abandoned
+  }
+}
+
+/** Takes DIR's lock or throws a UsageError naming the process that holds it. Returns the release function. */
+export function acquireRunLock(dir: string): () => void {
+  const path = join(dir, LOCK_FILE);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const fd = openSync(path, 'wx');
+      writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname(), started: new Date().toISOString() }));
+      closeSync(fd);
+      removeStaleTempFiles(dir);
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        process.off('exit', release);
+        try { if (readLock(path)?.pid === process.pid) unlinkSync(path); } catch { /* already gone */ }
+      };
+      process.on('exit', release);
+      return release;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const holder = readLock(path);
+      if (holder && (holder.host !== hostname() || alive(holder.pid))) {
+        throw new UsageError(`${dir} is in use by process ${holder.pid} on ${holder.host} (since ${holder.started}): ` +
+          'one run folder takes one writer; wait for it to finish or stop it, then resume with --resume');
+      }
+      const age = Date.now() - (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? 0);
+      if (!holder && age < 5000) {
+        throw new UsageError(`${dir} is being locked by another process right now (${path}); try again in a moment`);
+      }
+      rmSync(path, { force: true }); // stale: its process is gone (or it never finished writing the lock)
+    }
+  }
+  throw new UsageError(`${dir}: could not take the run folder's lock (${path}); another process keeps taking it`);
+}
+
+/** Deletes `.<name>.<pid>.tmp` files in DIR whose writing process is not alive. */
+export function removeStaleTempFiles(dir: string): string[] {
+  const removed: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const m = /^\..+\.(\d+)\.tmp$/.exec(name);
+    if (!m || Number(m[1]) === process.pid || alive(Number(m[1]))) continue;
+    rmSync(join(dir, name), { force: true });
+    removed.push(name);
+  }
+  return removed;
+}
