@@ -1,17 +1,23 @@
 // A small canvas plot of episode returns: one dot per episode and the mean of the last 10 as a line,
-// with y ticks and a dashed line at −200 (a swing-up that holds the pendulum upright scores above it).
+// with y ticks and a dashed target line. The defaults are Pendulum-v1's: returns in about [−1700, 0], a
+// tick every 400, the line at −200 (a swing-up that holds the pendulum upright scores above it); the
+// MuJoCo page passes its task's.
 import { fitCanvas } from './draw-pendulum.js';
 
 const PAD = { left: 52, right: 12, top: 12, bottom: 30 };
 
-export function drawReturns(canvas: HTMLCanvasElement, returns: readonly number[]): void {
+/** The y range always shown (widened to fit the returns), the tick spacing and the dashed target line. */
+export interface ReturnAxis { lo: number; hi: number; tick: number; target: number }
+export const PENDULUM_AXIS: ReturnAxis = { lo: -1700, hi: 0, tick: 400, target: -200 };
+
+export function drawReturns(canvas: HTMLCanvasElement, returns: readonly number[], axis: ReturnAxis = PENDULUM_AXIS): void {
   const ctx = fitCanvas(canvas);
   const w = canvas.clientWidth, h = canvas.clientHeight;
   ctx.clearRect(0, 0, w, h);
   ctx.fillStyle = '#fff';
   ctx.fillRect(0, 0, w, h);
   const pw = w - PAD.left - PAD.right, ph = h - PAD.top - PAD.bottom;
-  let lo = -1700, hi = 0; // Pendulum-v1 returns lie in about [−1700, 0]
+  let lo = axis.lo, hi = axis.hi;
   for (const r of returns) { lo = Math.min(lo, r); hi = Math.max(hi, r); }
   const n = Math.max(returns.length, 10);
   const X = (i: number) => PAD.left + (pw * (i + 0.5)) / n;
@@ -23,13 +29,13 @@ export function drawReturns(canvas: HTMLCanvasElement, returns: readonly number[
   ctx.lineWidth = 1;
   ctx.textAlign = 'right';
   ctx.textBaseline = 'middle';
-  for (let v = 0; v >= lo; v -= 400) {
+  for (let v = Math.floor(hi / axis.tick) * axis.tick; v >= lo; v -= axis.tick) {
     ctx.beginPath(); ctx.moveTo(PAD.left, Y(v)); ctx.lineTo(w - PAD.right, Y(v)); ctx.stroke();
     ctx.fillText(String(v), PAD.left - 6, Y(v));
   }
   ctx.strokeStyle = '#9c9';
   ctx.setLineDash([4, 4]);
-  ctx.beginPath(); ctx.moveTo(PAD.left, Y(-200)); ctx.lineTo(w - PAD.right, Y(-200)); ctx.stroke();
+  ctx.beginPath(); ctx.moveTo(PAD.left, Y(axis.target)); ctx.lineTo(w - PAD.right, Y(axis.target)); ctx.stroke();
   ctx.setLineDash([]);
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
