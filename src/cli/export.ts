@@ -22,11 +22,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
   const file = checkpointPath(values.checkpoint);
   const policy = toPolicyContent(loadCheckpoint(file), file);
   const bytes = encodeCheckpoint(policy);
-  try {
-    writeFileAtomic(values.out, bytes);
-  } catch (e) {
-    throw new Error(`cannot write ${values.out} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
+  writeFileAtomic(values.out, bytes); // failures say what happened to which path (src/checkpoint/file.ts)
   const sizes = (policy.meta.sizes as number[]).join('→');
   console.log(`wrote ${values.out}: ${bytes.length} bytes, actor ${sizes}, ${policy.arrays.actor.length} parameters`);
   return 0;

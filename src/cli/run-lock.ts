@@ -6,6 +6,7 @@
 import { closeSync, openSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { describeFileError } from '../checkpoint/file.js';
 import { UsageError } from './flags.js';
 
 export const LOCK_FILE = '.lock';
@@ -50,7 +51,7 @@ export function acquireRunLock(dir: string): () => void {
       process.on('exit', release);
       return release;
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw describeFileError(e, 'lock the run folder', dir);
       const holder = readLock(path);
       if (holder && (holder.host !== hostname() || alive(holder.pid))) {
         throw new UsageError(`${dir} is in use by process ${holder.pid} on ${holder.host} (since ${holder.started}): ` +

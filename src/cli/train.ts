@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadCheckpoint } from '../checkpoint/file.js';
+import { describeFileError, loadCheckpoint } from '../checkpoint/file.js';
 import type { AnyEnv } from '../envs/env.js';
 import { ALL_ENV_IDS, createEnv } from '../envs/registry.js';
 import { loadEngine, type Engine } from '../nn/engine.js';
@@ -124,7 +124,11 @@ async function newRun(engine: Engine, values: Values): Promise<number> {
   const agent = algo.create(engine, input);
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   const dir = (values.out as string | undefined) ?? join('runs', `${envId}-${algo.name}-seed${seed}-${stamp}`);
-  mkdirSync(dir, { recursive: true });
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw describeFileError(e, 'create the run folder', dir);
+  }
   const release = acquireRunLock(dir);
   try {
     if (existsSync(join(dir, CHECKPOINT_FILE))) {

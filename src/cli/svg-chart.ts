@@ -1,0 +1,78 @@
+// A small standalone SVG line chart for the run folder's pictures (curve.svg, q-vs-return.svg): series of
+// points drawn as dots with a moving-average line each, axes with round tick values (1, 2 or 5 × 10ᵏ) that
+// span the data and no more, and the legend above the plot area, where it never covers a point.
+export interface ChartPoint { x: number; y: number }
+
+export interface ChartSeries {
+  label: string;
+  color: string;
+  points: ChartPoint[];
+}
+
+export interface ChartOptions {
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  /** Episodes in the moving average (default 10). */
+  window?: number;
+  width?: number;
+  height?: number;
+}
+
+/** Round tick values covering [lo, hi]: about `count` steps of 1, 2 or 5 × 10ᵏ, from a multiple of the step at
+ *  or below lo to one at or above hi. */
+export function niceTicks(lo: number, hi: number, count = 5): number[] {
+  if (!(hi > lo)) { const d = Math.abs(lo) > 0 ? Math.abs(lo) * 0.1 : 1; lo -= d; hi += d; }
+  const raw = (hi - lo) / count;
+  const p = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * p).find((s) => s >= raw)!;
+  const first = Math.floor(lo / step) * step, last = Math.ceil(hi / step) * step;
+  const ticks: number[] = [];
+  for (let v = first; v <= last + step / 2; v += step) ticks.push(Number(v.toPrecision(12)));
+  return ticks;
+}
+
+function formatTick(v: number): string {
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  if (a >= 1e6 || a < 1e-3) return v.toExponential(0);
+  if (a >= 1000) return `${(v / 1000).toPrecision(3).replace(/\.?0+$/, '')}k`;
+  return String(Number(v.toPrecision(3)));
+}
+
+function escapeXml(s: string): string {
+  return s.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
+}
+
+export function lineChartSvg(series: ChartSeries[], opts: ChartOptions): string {
+  const W = opts.width ?? 640, H = opts.height ?? 380, win = opts.window ?? 10;
+  const legendRows = series.length;
+  const m = { l: 64, r: 16, t: 30 + 14 * legendRows, b: 44 };
+  const finite = series.map((s) => ({ ...s, points: s.points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y)) }));
+  const all = finite.flatMap((s) => s.points);
+  const xs = niceTicks(0, Math.max(1, ...all.map((p) => p.x)));
+  const ys = all.length ? niceTicks(Math.min(...all.map((p) => p.y)), Math.max(...all.map((p) => p.y))) : [0, 1];
+  const [x0, x1, y0, y1] = [xs[0], xs.at(-1)!, ys[0], ys.at(-1)!];
+  const sx = (x: number) => (m.l + ((x - x0) / (x1 - x0)) * (W - m.l - m.r)).toFixed(1);
+  const sy = (y: number) => (H - m.b - ((y - y0) / (y1 - y0)) * (H - m.t - m.b)).toFixed(1);
+  const movingAverage = (pts: ChartPoint[]) => pts.map((p, i) => {
+    const s = pts.slice(Math.max(0, i - win + 1), i + 1);
+    return `${sx(p.x)},${sy(s.reduce((a, q) => a + q.y, 0) / s.length)}`;
+  }).join(' ');
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="11">`,
+    `<rect width="${W}" height="${H}" fill="white"/>`,
+    `<text x="${W / 2}" y="18" text-anchor="middle" font-size="13">${escapeXml(opts.title)}</text>`,
+    ...finite.map((s, i) => `<text x="${W - m.r}" y="${32 + 14 * i}" text-anchor="end" fill="${s.color}">● ${escapeXml(s.label)} — line: mean of the last ${win}</text>`),
+    ...ys.map((v) => `<line x1="${m.l}" x2="${W - m.r}" y1="${sy(v)}" y2="${sy(v)}" stroke="#eee"/><text x="${m.l - 6}" y="${(+sy(v) + 4).toFixed(1)}" text-anchor="end">${formatTick(v)}</text>`),
+    ...xs.map((v) => `<text x="${sx(v)}" y="${H - m.b + 16}" text-anchor="middle">${formatTick(v)}</text>`),
+    `<line x1="${m.l}" x2="${W - m.r}" y1="${H - m.b}" y2="${H - m.b}" stroke="#333"/><line x1="${m.l}" x2="${m.l}" y1="${m.t}" y2="${H - m.b}" stroke="#333"/>`,
+    `<text x="${(m.l + W - m.r) / 2}" y="${H - 8}" text-anchor="middle">${escapeXml(opts.xLabel)}</text>`,
+    `<text transform="translate(14 ${(m.t + H - m.b) / 2}) rotate(-90)" text-anchor="middle">${escapeXml(opts.yLabel)}</text>`,
+    ...finite.flatMap((s) => [
+      ...s.points.map((p) => `<circle cx="${sx(p.x)}" cy="${sy(p.y)}" r="1.7" fill="${s.color}" fill-opacity="0.4"/>`),
+      s.points.length ? `<polyline fill="none" stroke="${s.color}" stroke-width="2" points="${movingAverage(s.points)}"/>` : '',
+    ]),
+    '</svg>',
+  ].join('\n') + '\n';
+}
