@@ -11,7 +11,7 @@ export function fail(message: string): never {
 }
 
 export function checkPositiveInt(value: unknown, what: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
     fail(`${what} must be a positive integer, got ${String(value)}`);
   }
   return value;
@@ -21,6 +21,27 @@ export function checkLength(array: ArrayLike<number>, expected: number, what: st
   if (!array || typeof array.length !== 'number') fail(`${what} must be an array of ${expected} numbers (${shape}), got ${String(array)}`);
   if (array.length !== expected) {
     fail(`${what} has length ${array.length}, expected ${expected} (${shape})`);
+  }
+}
+
+/** An options argument: undefined, or a plain object (not null, not an array or typed array) whose keys are
+ *  among `known` when given. */
+export function checkOptions(value: unknown, what: string, known?: readonly string[]): void {
+  if (value === undefined) return;
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || ArrayBuffer.isView(value)) {
+    fail(`${what} must be an options object or left out, got ${value === null ? 'null' : Array.isArray(value) || ArrayBuffer.isView(value) ? 'an array' : typeof value}`);
+  }
+  if (known) {
+    for (const key of Object.keys(value as object)) {
+      if (!known.includes(key)) fail(`${what} has an unknown option '${key}'; known: ${known.join(', ')}`);
+    }
+  }
+}
+
+/** A required object argument (not null, not an array). */
+export function checkObject(value: unknown, what: string): void {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    fail(`${what} must be an object, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`);
   }
 }
 

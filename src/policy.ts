@@ -10,7 +10,7 @@
 import { loadEngine, Engine } from './nn/engine.js';
 import type { WasmSource } from './engine/load.js';
 import { CheckpointError, decodeCheckpoint, encodeCheckpoint, type CheckpointContent } from './checkpoint/format.js';
-import { checkFinite, checkLength } from './errors.js';
+import { checkFinite, checkLength, checkOptions, fail } from './errors.js';
 import { planLayers } from './nn/layout.js';
 import type { Mlp } from './nn/mlp.js';
 import { checkObsNormalization, NORMALIZER_EPSILON, type ObsNormalization } from './rl/normalizer.js';
@@ -49,6 +49,8 @@ export interface ActorSource {
 
 /** The policy file bytes of an agent's actor; `meta` adds provenance (e.g. { env: 'Pendulum-v1' }). */
 export function encodePolicy(agent: ActorSource, meta: Record<string, unknown> = {}): Uint8Array {
+  if (!agent || typeof agent !== 'object' || !agent.actor || !agent.config) fail('encodePolicy(agent, meta): agent must be an agent (with actor and config)');
+  checkOptions(meta, 'encodePolicy(agent, meta): meta');
   const { actor, config } = agent;
   if (agent.algorithm !== undefined) meta = { algorithm: agent.algorithm, ...meta };
   const layers = actor.layers;

@@ -50,6 +50,13 @@ interface Header {
 const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 export function encodeCheckpoint(content: CheckpointContent): Uint8Array {
+  if (!content || typeof content !== 'object' || typeof content.kind !== 'string' || !content.meta || typeof content.meta !== 'object' ||
+      !content.arrays || typeof content.arrays !== 'object') {
+    throw new CheckpointError('<encode>', 'content must be { kind: string, meta: object, arrays: { name: Float32Array } }');
+  }
+  for (const [name, a] of Object.entries(content.arrays)) {
+    if (!(a instanceof Float32Array)) throw new CheckpointError('<encode>', `array '${name}' must be a Float32Array`);
+  }
   const names = Object.keys(content.arrays);
   const payloadBytes = names.reduce((s, n) => s + 4 * content.arrays[n].length, 0);
   const payload = new Uint8Array(payloadBytes);

@@ -1,7 +1,7 @@
 // Adam over one network's flat parameter vector; the update itself is one WASM call (assembly/optim.ts).
 // PyTorch semantics: bias-corrected, eps added to √v̂, optional coupled L2 weight decay g += wd·p.
 import { arenaBytes, type Runtime } from '../engine/runtime.js';
-import { checkFinite, fail } from '../errors.js';
+import { checkFinite, checkObject, fail } from '../errors.js';
 import type { Mlp } from './mlp.js';
 
 export interface AdamOptions {
@@ -72,6 +72,7 @@ export class Adam {
   }
 
   setState(state: AdamState): void {
+    checkObject(state, 'adam state');
     const n = this.net.paramCount;
     if (!Number.isInteger(state.t) || state.t < 0) fail(`adam state t must be a non-negative integer, got ${state.t}`);
     if (state.m?.length !== n || state.v?.length !== n) fail(`adam state has m/v of length ${state.m?.length}/${state.v?.length}, expected ${n}`);

@@ -27,7 +27,7 @@ export class Engine {
   /** Soft target update, target ← τ·source + (1 − τ)·target, over all parameters. Returns true when every
    *  new target parameter is finite. */
   polyak(target: Mlp, source: Mlp, tau: number): boolean {
-    if (!(tau > 0 && tau <= 1)) fail(`polyak tau must be in (0, 1], got ${tau}`);
+    if (!(typeof tau === 'number' && tau > 0 && tau <= 1)) fail(`polyak tau must be a number in (0, 1], got ${String(tau)}`);
     this.checkPair(target, source, 'polyak');
     return this.runtime.wasm.polyak(target.paramsPtr, source.paramsPtr, target.paramCount, tau) === 0;
   }
@@ -40,6 +40,7 @@ export class Engine {
 
   /** Mean squared error L = mean((pred − target)²); writes ∂L/∂pred into `grad` when given. */
   mseLoss(pred: ArrayLike<number>, target: ArrayLike<number>, grad?: Float32Array): number {
+    if (typeof pred?.length !== 'number') fail('mseLoss(pred, target): pred must be an array of numbers');
     const n = pred.length;
     checkLength(target, n, 'mseLoss target', 'same length as pred');
     if (grad) checkLength(grad, n, 'mseLoss grad', 'same length as pred');
@@ -62,6 +63,7 @@ export class Engine {
   }
 
   private checkPair(target: Mlp, source: Mlp, what: string): void {
+    if (!(target instanceof Mlp) || !(source instanceof Mlp)) fail(`${what}(target, source): both must be Mlps made by this engine`);
     if (target === source) fail(`${what}: target and source are the same network`);
     if (!target.sameShape(source)) {
       fail(`${what}: networks differ in shape (${JSON.stringify(target.sizes)} vs ${JSON.stringify(source.sizes)})`);

@@ -6,7 +6,7 @@
 import { ACTIVATION_CODES, type Activation } from '../engine/abi.js';
 import { LayerField as F, LAYER_RECORD_WORDS, LAYER_TABLE_HEADER_WORDS } from '../engine/layer-record.js';
 import { arenaBytes, type Runtime } from '../engine/runtime.js';
-import { checkFinite, checkLength, checkPositiveInt, fail } from '../errors.js';
+import { checkFinite, checkLength, checkOptions, checkPositiveInt, fail } from '../errors.js';
 import { initParams } from './init.js';
 import { planLayers, type JoinSpec, type LayerLayout } from './layout.js';
 
@@ -35,6 +35,8 @@ export interface BackwardOptions {
 }
 
 const EMPTY = new Float32Array(0);
+const NO_OPTIONS: BackwardOptions = Object.freeze({});
+const BACKWARD_KEYS = ['paramGrads', 'inputGrad', 'accumulate'] as const;
 type ViewKey = 'out' | 'dx' | 'dxCopy' | 'joinGrad';
 
 export class Mlp {
@@ -63,7 +65,7 @@ export class Mlp {
   private viewsGeneration = -1;
 
   constructor(rt: Runtime, opts: MlpOptions) {
-    const { plan, seed, finalScale, maxBatch } = checkOptions(opts);
+    const { plan, seed, finalScale, maxBatch } = checkMlpOptions(opts);
     this.rt = rt;
     this.sizes = [...opts.sizes];
     this.layers = plan.layers;
@@ -79,7 +81,7 @@ export class Mlp {
   /** Bytes of engine memory a net with these options takes (parameters, gradients, layer table, scratch and
    *  activation buffers for maxBatch rows), exactly what the constructor allocates. */
   static memoryBytes(opts: MlpOptions): number {
-    const { plan, maxBatch } = checkOptions(opts);
+    const { plan, maxBatch } = checkMlpOptions(opts);
     const floats = [...fixedAllocations(plan), ...batchAllocations(plan.layers, maxBatch)];
     return floats.reduce((sum, n) => sum + arenaBytes(n), 0);
   }
@@ -113,7 +115,8 @@ export class Mlp {
 
   /** Back-propagates dy = ∂L/∂y [batch × out] through the last forward. Sets the parameter gradients
    *  (see getGrads) and returns ∂L/∂x [batch × in] (a view, overwritten by the next backward). */
-  backward(dy: ArrayLike<number>, opts: BackwardOptions = {}): Float32Array {
+  backward(dy: ArrayLike<number>, opts: BackwardOptions = NO_OPTIONS): Float32Array {
+    if (opts !== NO_OPTIONS) checkOptions(opts, 'backward(dy, opts): opts', BACKWARD_KEYS);
     const batch = this.lastBatch;
     if (batch === 0) fail('backward() needs a forward() first: it differentiates the last forward pass');
     if (dy?.length !== batch * this.outputSize) checkLength(dy, batch * this.outputSize, 'backward dy', `batch ${batch} × output size ${this.outputSize}`);
@@ -218,7 +221,7 @@ export class Mlp {
   }
 }
 
-function checkOptions(opts: MlpOptions) {
+function checkMlpOptions(opts: MlpOptions) {
   if (!opts || typeof opts !== 'object') fail('mlp options must be an object like { sizes: [3, 64, 1] }');
   const hidden = opts.hidden ?? 'relu';
   const output = opts.output ?? 'identity';

@@ -100,6 +100,7 @@ export function findNonFinite(agent: Agent, probeObs?: ArrayLike<number>): strin
  *  are checked against the shapes the config implies before anything is built. */
 export function agentFromCheckpoint(engine: Engine, content: CheckpointContent, source: string): Agent {
   const bad = (problem: string): never => { throw new CheckpointError(source, problem); };
+  if (!content || typeof content !== 'object' || !content.meta || typeof content.meta !== 'object' || !content.arrays) bad('expected checkpoint content { kind, meta, arrays } (decodeCheckpoint gives it)');
   if (content.kind !== AGENT_KIND) bad(`holds a '${content.kind}', not a training agent`);
   const meta = content.meta;
   let algo: Algorithm;

@@ -3,7 +3,7 @@
 //  - OrnsteinUhlenbeckNoise: temporally correlated noise, Stable-Baselines3 form
 //      x ← x + θ·(μ − x)·dt + σ·√dt·N(0, 1),   out = x,   reset: x ← x0.
 // State is kept in float64 and is saved and restored (RNG included) by getState/setState for exact resume.
-import { checkPositiveInt, fail } from '../errors.js';
+import { checkObject, checkPositiveInt, fail } from '../errors.js';
 import { Rng, type RngState } from '../rng.js';
 
 function checkActDim(cls: string, actDim: number): void {
@@ -55,6 +55,7 @@ export class GaussianNoise {
   private readonly rng: Rng;
 
   constructor(opts: GaussianNoiseOptions) {
+    checkObject(opts, 'GaussianNoise options');
     checkActDim('GaussianNoise', opts.actDim);
     this.actDim = opts.actDim;
     this.sigma = perDim('GaussianNoise', 'sigma', opts.sigma, opts.actDim, nonNegative, 'finite and >= 0');
@@ -112,6 +113,7 @@ export class OrnsteinUhlenbeckNoise {
 
   constructor(opts: OrnsteinUhlenbeckNoiseOptions) {
     const cls = 'OrnsteinUhlenbeckNoise';
+    checkObject(opts, `${cls} options`);
     checkActDim(cls, opts.actDim);
     const { actDim, theta = 0.15, dt = 1e-2 } = opts;
     if (!Number.isFinite(theta) || theta < 0) fail(`${cls}: theta must be finite and >= 0, got ${theta}`);

@@ -14,11 +14,11 @@
 // An algorithm (ddpg.ts, td3.ts) is its network list and an update() that calls these in its order.
 import type { Adam, AdamOptions } from '../nn/adam.js';
 import { Adam as AdamClass } from '../nn/adam.js';
-import type { Engine } from '../nn/engine.js';
+import { Engine as EngineClass, type Engine } from '../nn/engine.js';
 import type { JoinSpec } from '../nn/layout.js';
 import { Mlp } from '../nn/mlp.js';
 import { MAX_BYTES as MAX_WASM_BYTES } from '../engine/runtime.js';
-import { checkFinite, checkLength, DivergenceError, fail } from '../errors.js';
+import { checkFinite, checkLength, checkObject, checkOptions, DivergenceError, fail } from '../errors.js';
 import { Rng } from '../rng.js';
 import type { Agent, AlgorithmName, Stateful, UpdateBatch, UpdateStats } from './agent.js';
 import type { OffPolicyConfig } from './config.js';
@@ -90,6 +90,11 @@ export function paramCountOf(spec: Pick<NetworkSpec, 'sizes' | 'join'>): number 
 const MAX_REPLAY_BYTES = 4 * 2 ** 30;
 const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
 
+// act()'s options objects that need no check (hoisted: no object or key walk per step).
+const EMPTY_OPTIONS: { explore?: boolean } = Object.freeze({});
+/** The options the trainer passes on every step. */
+export const EXPLORE: { explore: boolean } = Object.freeze({ explore: true });
+
 // Backward options used by the update steps (hoisted: no object per call).
 const PARAM_GRADS_ONLY = { inputGrad: false } as const;
 const JOIN_GRAD_ONLY = { paramGrads: false, inputGrad: false } as const;
@@ -147,6 +152,7 @@ export abstract class OffPolicyAgent<C extends OffPolicyConfig = OffPolicyConfig
   /** Builds what `plan` lists (seeds: networks seed·16 + their offset, replay +3, noise +4, random
    *  actions +5); `streams` are the algorithm's own random streams, saved in checkpoints by name. */
   protected constructor(engine: Engine, config: C, plan: AgentPlan, streams: Record<string, Stateful> = {}) {
+    if (!(engine instanceof EngineClass)) fail('an agent needs an Engine from loadEngine() as its first argument');
     const c = (this.config = config);
     this.engine = engine;
     const { obsDim, actDim, batchSize: B, seed } = c;
@@ -199,8 +205,10 @@ export abstract class OffPolicyAgent<C extends OffPolicyConfig = OffPolicyConfig
 
   abstract update(batch?: UpdateBatch): UpdateStats;
 
-  act(obs: ArrayLike<number>, opts: { explore?: boolean } = {}): Float32Array {
+  act(obs: ArrayLike<number>, opts: { explore?: boolean } = EMPTY_OPTIONS): Float32Array {
     const { actDim, actionLow, actionHigh, obsDim } = this.config;
+    if (opts !== EMPTY_OPTIONS && opts !== EXPLORE) checkOptions(opts, 'act(obs, opts): opts', ['explore']);
+    if (opts.explore !== undefined && typeof opts.explore !== 'boolean') fail(`act(obs, opts): opts.explore must be true or false, got ${String(opts.explore)}`);
     if (obs?.length !== obsDim) checkLength(obs, obsDim, 'act obs', `obsDim ${obsDim}`); // message built only on failure
     checkFinite(obs, 'act obs');
     const a = this.actBuf;
@@ -256,7 +264,7 @@ export abstract class OffPolicyAgent<C extends OffPolicyConfig = OffPolicyConfig
   /** The batch of this update — the one given (checked) or batchSize transitions sampled uniformly, with
    *  obs and nextObs normalized by the current statistics when obsNormalization is on — and counts the update. */
   protected startUpdate(batch?: UpdateBatch): UpdateBatch {
-    const b = batch ? this.checkBatch(batch) : this.replay.sample(this.config.batchSize);
+    const b = batch !== undefined ? this.checkBatch(batch) : this.replay.sample(this.config.batchSize);
     this.updates += 1;
     const n = this.obsNormalizer, nb = this.normBatch;
     if (!n || !nb) return b;

@@ -2,7 +2,7 @@
 // (obs, action, reward, nextObs, terminated) in preallocated Float32Arrays, with
 // uniform sampling (with replacement) driven by its own seeded Rng. add() and
 // sample(n, out) do not allocate; snapshot()/restore() resume a run exactly.
-import { checkPositiveInt, fail } from '../errors.js';
+import { checkObject, checkPositiveInt, fail } from '../errors.js';
 import { Rng, type RngState } from '../rng.js';
 
 /** A minibatch, row-major: obs is batch×obsDim, actions batch×actDim; terminated is 0/1. */
@@ -38,11 +38,11 @@ export interface ReplaySnapshot {
 }
 
 function checkVector(field: string, v: ArrayLike<number>, dim: number): void {
-  if (v.length !== dim) {
-    fail(`ReplayBuffer.add: ${field} has wrong length: expected ${dim}, got ${v.length}`);
+  if (typeof v !== 'object' || v === null || v.length !== dim) {
+    fail(`ReplayBuffer.add: ${field} has wrong length: expected ${dim}, got ${v?.length}`);
   }
   for (let i = 0; i < dim; i++) {
-    if (!Number.isFinite(Math.fround(v[i]))) { // stored as float32: 1e39 would become Infinity
+    if (typeof v[i] !== 'number' || !Number.isFinite(Math.fround(v[i]))) { // stored as float32: 1e39 would become Infinity
       fail(`ReplayBuffer.add: ${field}[${i}] is not finite (${v[i]})`);
     }
   }
@@ -77,6 +77,7 @@ export class ReplayBuffer {
   private pos = 0; // next slot to write
 
   constructor(opts: ReplayBufferOptions) {
+    checkObject(opts, 'ReplayBuffer options');
     checkPositiveInt(opts.capacity, 'ReplayBuffer: capacity');
     checkPositiveInt(opts.obsDim, 'ReplayBuffer: obsDim');
     checkPositiveInt(opts.actDim, 'ReplayBuffer: actDim');

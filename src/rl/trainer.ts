@@ -4,9 +4,10 @@
 //                   once steps ≥ learningStarts: one update
 //                   on episode end: log it; at episode start: reset the env, agent.startEpisode(obs)
 // It knows the agent contract (src/rl/agent.ts), not an algorithm.
-import { fail } from '../errors.js';
+import { checkObject, checkPositiveInt, fail } from '../errors.js';
 import type { AnyEnv, EnvSnapshot } from '../envs/env.js';
 import type { Agent, UpdateStats } from './agent.js';
+import { EXPLORE } from './off-policy.js';
 
 /** The update statistics averaged per episode (an update without a value, e.g. no actor step, is skipped). */
 export const EPISODE_STATS = ['criticLoss', 'actorLoss', 'qMean'] as const;
@@ -56,7 +57,10 @@ export class Trainer {
   /** Optional observer of every transition and update (train --log-grads: src/rl/introspection.ts). */
   taps?: { transition?(obs: Float32Array, action: Float32Array, reward: number): void; update?(stats: UpdateStats): void };
 
-  constructor(agent: Agent, env: AnyEnv, seed = agent.config.seed) {
+  constructor(agent: Agent, env: AnyEnv, seed = agent?.config?.seed) {
+    checkObject(agent, 'Trainer: agent');
+    checkObject(env, 'Trainer: env');
+    if (!Number.isSafeInteger(seed)) fail(`Trainer: seed must be an integer, got ${String(seed)}`);
     this.agent = agent;
     this.env = env;
     this.seed = seed;
@@ -66,10 +70,13 @@ export class Trainer {
   /** Runs until `totalSteps` environment steps have been taken; calls onEpisode at each episode end and
    *  onStep after every step (returning true from onStep stops the run after that step). */
   run(totalSteps: number, onEpisode?: (e: EpisodeLog) => void, onStep?: (step: number) => boolean | void): void {
+    if (!(Number.isSafeInteger(totalSteps) && totalSteps >= 0) && totalSteps !== Number.MAX_SAFE_INTEGER) fail(`Trainer.run: totalSteps must be an integer ≥ 0, got ${String(totalSteps)}`);
+    if (onEpisode !== undefined && typeof onEpisode !== 'function') fail('Trainer.run: onEpisode must be a function');
+    if (onStep !== undefined && typeof onStep !== 'function') fail('Trainer.run: onStep must be a function');
     const { agent, env } = this;
     while (this.step < totalSteps) {
       if (this.needsReset) this.startEpisode();
-      const action = agent.act(this.obs, { explore: true });
+      const action = agent.act(this.obs, EXPLORE);
       const r = env.step(action);
       this.taps?.transition?.(this.obs, action, r.reward);
       agent.observe(this.obs, action, r.reward, r.obs, r.terminated);
@@ -150,14 +157,20 @@ function checkTrainerSnapshot(s: TrainerSnapshot, obsDim: number): void {
   }
 }
 
+const DETERMINISTIC = Object.freeze({ explore: false });
+
 /** Mean and standard deviation of the deterministic policy's return over `episodes` episodes. */
 export function evaluate(agent: Pick<Agent, 'act'>, env: AnyEnv, episodes: number, seed: number): { mean: number; std: number; returns: number[] } {
+  if (typeof agent?.act !== 'function') fail('evaluate: agent must have act(obs, opts)');
+  checkObject(env, 'evaluate: env');
+  checkPositiveInt(episodes, 'evaluate: episodes');
+  if (!Number.isSafeInteger(seed)) fail(`evaluate: seed must be an integer, got ${String(seed)}`);
   const returns: number[] = [];
   for (let e = 0; e < episodes; e++) {
     let { obs } = env.reset({ seed: seed + e });
     let total = 0;
     for (;;) {
-      const r = env.step(agent.act(obs, { explore: false }));
+      const r = env.step(agent.act(obs, DETERMINISTIC));
       total += r.reward;
       obs = r.obs;
       if (r.terminated || r.truncated) break;
