@@ -90,7 +90,7 @@ describe('target networks', () => {
     const a = engine.mlp({ sizes: [3, 5, 1] }), b = engine.mlp({ sizes: [3, 6, 1] });
     expect(() => engine.polyak(a, b, 0.1)).toThrow(/differ in shape \(\[3,5,1\] vs \[3,6,1\]\)/);
     expect(() => engine.copyParams(a, a)).toThrow(/same network/);
-    expect(() => engine.polyak(a, engine.mlp({ sizes: [3, 5, 1] }), 0)).toThrow(/tau must be in \(0, 1\], got 0/);
+    expect(() => engine.polyak(a, engine.mlp({ sizes: [3, 5, 1] }), 0)).toThrow(/tau must be a number in \(0, 1\], got 0/);
   });
 });
 
