@@ -72,7 +72,8 @@ export interface FieldSpec {
 }
 
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-const isInt = (v: unknown): v is number => Number.isInteger(v);
+/** Integers are safe integers (1e39 is an integer to JS, not a count anything can run to). */
+const isInt = (v: unknown): v is number => Number.isSafeInteger(v);
 const isPosInt = (v: unknown): v is number => isInt(v) && (v as number) > 0;
 /** Finite, and still finite once stored as float32 (the engine's and the checkpoints' number type). */
 const isF32 = (v: unknown): v is number => isNum(v) && Number.isFinite(Math.fround(v));
