@@ -151,7 +151,7 @@ class LoadedPolicy implements Policy {
 
 function checkSpec(meta: Record<string, unknown>, actor: Float32Array | undefined, bad: (p: string) => never): void {
   const { sizes, hidden, output, actionLow, actionHigh } = meta as Record<string, unknown>;
-  const isPosInt = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v > 0;
+  const isPosInt = (v: unknown) => typeof v === 'number' && Number.isSafeInteger(v) && v > 0 && v <= 1 << 20;
   if (!Array.isArray(sizes) || sizes.length < 2 || !sizes.every(isPosInt)) {
     bad(`policy sizes must be [obsDim, hidden..., actDim] positive integers, got ${JSON.stringify(sizes)}`);
   }

@@ -4,7 +4,7 @@
 // file-system failures reported in plain words, naming the path.
 import { closeSync, fstatSync, fsyncSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { CheckpointError, decodeCheckpoint, encodeCheckpoint, MAGIC, READABLE_VERSIONS, type CheckpointContent } from './format.js';
+import { CheckpointError, decodeCheckpoint, decodeHeader, encodeCheckpoint, MAGIC, READABLE_VERSIONS, type CheckpointContent } from './format.js';
 
 const PLAIN: Record<string, string> = {
   ENOSPC: 'the disk is full',
@@ -74,7 +74,8 @@ export function loadCheckpoint(path: string): CheckpointContent {
     const size = fstatSync(fd).size;
     const prefix = Buffer.alloc(Math.min(PREFIX, size));
     readSync(fd, prefix, 0, prefix.length, 0);
-    // The cheap checks first, so a large file that is not a checkpoint is never read whole.
+    // The prefix and the header first: a file that is not a checkpoint, or not of the size its header says, is
+    // refused without being read whole.
     if (size >= 8 && prefix.subarray(0, 8).toString('latin1') !== MAGIC) {
       throw new CheckpointError(path, `wrong magic ${JSON.stringify(prefix.subarray(0, 8).toString('latin1'))}, expected "${MAGIC}" — not a ddpg-wasm checkpoint`);
     }
@@ -84,6 +85,13 @@ export function loadCheckpoint(path: string): CheckpointContent {
         throw new CheckpointError(path, `format version ${version} is not supported (this ddpg-wasm reads versions ${READABLE_VERSIONS.join(' and ')})`);
       }
       if (PREFIX + headerLength > size) throw new CheckpointError(path, `file is truncated: header needs ${headerLength} bytes, only ${size - PREFIX} present`);
+      const head = Buffer.alloc(PREFIX + headerLength);
+      readSync(fd, head, 0, head.length, 0);
+      const { fileSize } = decodeHeader(new Uint8Array(head.buffer, head.byteOffset, head.length), path);
+      if (fileSize !== size) {
+        throw new CheckpointError(path, size < fileSize ? `file is truncated: ${size} bytes, its header describes ${fileSize}`
+          : `file has ${size - fileSize} unexpected bytes after the payload (${size} bytes, its header describes ${fileSize})`);
+      }
     }
     const bytes = new Uint8Array(size);
     let off = 0;

@@ -39,7 +39,7 @@ export interface CheckpointContent {
   formatVersion?: number;
 }
 
-interface Header {
+export interface Header {
   kind: string;
   arrays: { name: string; length: number }[];
   payloadBytes: number;
@@ -86,7 +86,10 @@ export function encodeCheckpoint(content: CheckpointContent): Uint8Array {
   return out;
 }
 
-export function decodeCheckpoint(bytes: Uint8Array, source = '<bytes>'): CheckpointContent {
+/** The header of a file from its first bytes (the prefix and the header: PREFIX + header length, which the
+ *  prefix gives), checked up to what the payload must be: the size the whole file has to have. So a caller can
+ *  refuse a file of the wrong size without reading it whole (src/checkpoint/file.ts). */
+export function decodeHeader(bytes: Uint8Array, source = '<bytes>'): { header: Header; headerLength: number; version: number; fileSize: number } {
   const bad = (problem: string): never => { throw new CheckpointError(source, problem); };
   if (!(bytes instanceof Uint8Array)) bad('expected the file bytes as a Uint8Array');
   if (bytes.length < PREFIX) bad(`file is truncated: ${bytes.length} bytes, shorter than the ${PREFIX}-byte prefix`);
@@ -106,15 +109,21 @@ export function decodeCheckpoint(bytes: Uint8Array, source = '<bytes>'): Checkpo
     return bad(`header is not valid JSON (${(e as Error).message})`);
   }
   if (!header || typeof header !== 'object' || typeof header.kind !== 'string' || !Array.isArray(header.arrays) ||
-      !Number.isInteger(header.payloadBytes) || !Number.isInteger(header.payloadCrc32) || typeof header.meta !== 'object' || header.meta === null) {
+      !Number.isSafeInteger(header.payloadBytes) || !Number.isInteger(header.payloadCrc32) || typeof header.meta !== 'object' || header.meta === null) {
     bad('header is missing fields (kind, arrays, payloadBytes, payloadCrc32, meta)');
   }
   let total = 0;
   for (const a of header.arrays) {
-    if (!a || typeof a.name !== 'string' || !Number.isInteger(a.length) || a.length < 0) bad(`header lists a malformed array ${JSON.stringify(a)}`);
+    if (!a || typeof a.name !== 'string' || !Number.isSafeInteger(a.length) || a.length < 0) bad(`header lists a malformed array ${JSON.stringify(a)?.slice(0, 80)}`);
     total += 4 * a.length;
   }
   if (total !== header.payloadBytes) bad(`header arrays add up to ${total} bytes but payloadBytes says ${header.payloadBytes}`);
+  return { header, headerLength, version, fileSize: align4(PREFIX + headerLength) + header.payloadBytes };
+}
+
+export function decodeCheckpoint(bytes: Uint8Array, source = '<bytes>'): CheckpointContent {
+  const bad = (problem: string): never => { throw new CheckpointError(source, problem); };
+  const { header, headerLength, version } = decodeHeader(bytes, source);
   const payloadOffset = align4(PREFIX + headerLength);
   for (let i = PREFIX + headerLength; i < Math.min(payloadOffset, bytes.length); i++) {
     if (bytes[i] !== 0) bad(`padding byte ${i} after the header is ${bytes[i]}, expected 0: the file is corrupt`);

@@ -28,14 +28,15 @@ export interface LoopOptions {
   quiet: boolean;
   /** The step this invocation started at (the summary says what it did and the total). */
   startStep: number;
+  /** --log-grads on a resumed run: the accumulators restored from its checkpoint. */
+  look?: Introspection;
 }
 
 export async function runLoop(agent: Agent, trainer: Trainer, dir: string, meta: RunMeta, opts: LoopOptions): Promise<number> {
   const file = join(dir, CHECKPOINT_FILE);
   const metrics = meta.metrics;
   const progress = opts.quiet ? undefined : new Progress(meta.totalSteps, trainer.step);
-  const look = meta.logGrads ? new Introspection(agent) : undefined;
-  if (look && meta.introspection) look.setState(meta.introspection);
+  const look = meta.logGrads ? opts.look ?? new Introspection(agent) : undefined;
   trainer.taps = look;
   const header = look ? `${METRICS_HEADER},${look.columns().join(',')}` : METRICS_HEADER;
   const writeMetrics = () => writeText(join(dir, 'metrics.csv'), [header, ...metrics].join('\n') + '\n');

@@ -54,7 +54,7 @@ export function readRunMeta(content: CheckpointContent, file: string): RunMeta {
   const lastWall = (metrics as string[]).length ? Number((metrics as string[]).at(-1)!.split(',').at(-1)) : 0;
   const wallSeconds = m.wallSeconds === undefined ? (Number.isFinite(lastWall) ? lastWall : 0) // format 1 did not record it
     : typeof m.wallSeconds === 'number' && Number.isFinite(m.wallSeconds) && m.wallSeconds >= 0 ? m.wallSeconds : bad('wallSeconds', 'a finite number ≥ 0', m.wallSeconds);
-  if (typeof (m.logGrads ?? false) !== 'boolean') bad('logGrads', 'true or false', m.logGrads);
+  if (typeof m.logGrads !== 'boolean') bad('logGrads', 'true or false', m.logGrads);
   const meta: RunMeta = {
     env, algo, totalSteps: int('totalSteps', 1), seed: int('seed', 0), evalEpisodes: int('evalEpisodes', 0),
     checkpointEvery: int('checkpointEvery', 1), logGrads: m.logGrads === true, trainer: trainer!, metrics: [...(metrics as string[])], wallSeconds,

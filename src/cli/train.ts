@@ -7,12 +7,15 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeFileError, loadCheckpoint } from '../checkpoint/file.js';
+import { CheckpointError } from '../checkpoint/format.js';
+import type { Agent } from '../rl/agent.js';
 import type { AnyEnv } from '../envs/env.js';
 import { ALL_ENV_IDS, createEnv } from '../envs/registry.js';
 import { loadEngine, type Engine } from '../nn/engine.js';
 import { agentFromCheckpoint } from '../rl/agent-state.js';
 import { algorithm, ALGORITHM_NAMES, type Algorithm } from '../rl/algorithms.js';
 import type { ConfigInput, OffPolicyConfig } from '../rl/config.js';
+import { Introspection } from '../rl/introspection.js';
 import { Trainer, type TrainerSnapshot } from '../rl/trainer.js';
 import { configFromFlags, configHelp, configOptions, flagArgv, kebab, UsageError } from './flags.js';
 import { acquireRunLock } from './run-lock.js';
@@ -147,18 +150,37 @@ async function newRun(engine: Engine, values: Values): Promise<number> {
   }
 }
 
+/** A training run's checkpoint, loaded and checked for an exact resume: the agent, its trainer with the env
+ *  restored, and the run state. Every problem with the file is a CheckpointError naming it. */
+export async function loadRun(engine: Engine, file: string, content = loadCheckpoint(file)): Promise<{ agent: Agent; trainer: Trainer; meta: RunMeta; look?: Introspection }> {
+  const meta = readRunMeta(content, file);
+  if (content.meta.replay === undefined) throw new CheckpointError(file, 'holds no replay buffer, so it cannot be resumed exactly');
+  const agent = agentFromCheckpoint(engine, content, file);
+  const trainer = new Trainer(agent, await createEnv(meta.env), meta.seed);
+  try {
+    trainer.restore(meta.trainer);
+  } catch (e) {
+    throw new CheckpointError(file, `run.trainer is inconsistent: ${(e as Error).message}`);
+  }
+  let look: Introspection | undefined;
+  if (meta.logGrads) {
+    look = new Introspection(agent);
+    try {
+      look.setState(meta.introspection!);
+    } catch (e) {
+      throw new CheckpointError(file, `run.introspection is inconsistent: ${(e as Error).message}`);
+    }
+  }
+  return { agent, trainer, meta, look };
+}
+
 async function resumeRun(engine: Engine, values: Values): Promise<number> {
   const dir = values.resume as string;
   const file = join(dir, CHECKPOINT_FILE);
   const release = acquireRunLock(dir);
   try {
-    const content = loadCheckpoint(file);
-    const meta = readRunMeta(content, file);
-    if (content.meta.replay === undefined) throw new UsageError(`${file} holds no replay buffer, so it cannot be resumed exactly`);
-    const agent = agentFromCheckpoint(engine, content, file);
+    const { agent, trainer, meta, look } = await loadRun(engine, file);
     refuseChangingFlags(values, meta, agent.config as unknown as Record<string, unknown>, dir);
-    const trainer = new Trainer(agent, await createEnv(meta.env), meta.seed);
-    trainer.restore(meta.trainer);
     const steps = intFlag(values.steps as string, 'steps', 1);
     if (steps !== undefined && steps <= trainer.step) {
       throw new UsageError(`--steps ${steps} is not above the run's current step ${trainer.step}: nothing to do (the run's total was ${meta.totalSteps})`);
@@ -172,7 +194,7 @@ async function resumeRun(engine: Engine, values: Values): Promise<number> {
     writeConfig(dir, meta, agent.config);
     console.error(`resuming ${dir} at step ${trainer.step} of ${meta.totalSteps}`);
     warnIfNoUpdate(agent.config, meta.totalSteps);
-    return await runLoop(agent, trainer, dir, meta, { quiet: values.quiet === true, startStep: trainer.step });
+    return await runLoop(agent, trainer, dir, meta, { quiet: values.quiet === true, startStep: trainer.step, look });
   } finally {
     release();
   }

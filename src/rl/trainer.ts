@@ -108,6 +108,8 @@ export class Trainer {
 
   restore(s: TrainerSnapshot): void {
     checkTrainerSnapshot(s, this.obs.length);
+    // Mid-episode, the registered env's episode must be running too (OrderEnforcing's snapshot keys).
+    if (!s.needsReset && (s.env?.done === true || s.env?.started === false)) fail('trainer state: the trainer is mid-episode but the env\'s episode has ended or not started');
     this.env.restore(s.env);
     this.step = s.step; this.episode = s.episode; this.obs.set(s.obs);
     this.episodeReturn = s.episodeReturn; this.episodeLength = s.episodeLength; this.sums = structuredClone(s.sums);
@@ -147,7 +149,9 @@ export class Trainer {
 function checkTrainerSnapshot(s: TrainerSnapshot, obsDim: number): void {
   const count = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
   if (!s || typeof s !== 'object') fail('trainer state must be an object');
-  if (!Array.isArray(s.obs) || s.obs.length !== obsDim || !s.obs.every(Number.isFinite)) fail(`trainer state: obs must be ${obsDim} finite numbers`);
+  if (!Array.isArray(s.obs) || s.obs.length !== obsDim || !s.obs.every((v) => typeof v === 'number' && Number.isFinite(Math.fround(v)))) {
+    fail(`trainer state: obs must be ${obsDim} numbers, finite in float32`);
+  }
   if (!count(s.step) || !count(s.episode) || !count(s.episodeLength)) fail('trainer state: step, episode and episodeLength must be integers ≥ 0');
   if (!Number.isFinite(s.episodeReturn)) fail(`trainer state: episodeReturn must be finite, got ${String(s.episodeReturn)}`);
   if (typeof s.needsReset !== 'boolean') fail('trainer state: needsReset must be a boolean');

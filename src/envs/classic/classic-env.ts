@@ -33,6 +33,9 @@ export abstract class ClassicEnv implements Env {
     this.result = { obs: this.obs, reward: 0, terminated: false, truncated: false, info: EMPTY_INFO };
   }
 
+  /** The states the dynamics can reach, per component (a restored snapshot must lie inside: a state no run
+   *  could have reached is a corrupt or crafted file). */
+  protected abstract readonly stateBounds: { low: readonly number[]; high: readonly number[] };
   /** Draw the initial state from this.rng into this.s. */
   protected abstract sampleInitialState(): void;
   /** Write the observation of this.s into this.obs. */
@@ -79,6 +82,10 @@ export abstract class ClassicEnv implements Env {
     if (!Array.isArray(state) || state.length !== this.s.length || !state.every((v) => typeof v === 'number' && Number.isFinite(v))) {
       fail(`${this.id}: snapshot state must be ${this.s.length} finite numbers`);
     }
+    const { low, high } = this.stateBounds;
+    (state as number[]).forEach((v, i) => {
+      if (!(v >= low[i] && v <= high[i])) fail(`${this.id}: snapshot state[${i}] = ${v} is outside what the dynamics reach [${low[i]}, ${high[i]}]`);
+    });
     const rng = new Rng(0);
     rng.setState(snap.rng as RngState);
     this.rng = rng;

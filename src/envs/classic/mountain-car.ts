@@ -30,6 +30,11 @@ export class MountainCarContinuousEnv extends ClassicEnv {
   readonly id = 'MountainCarContinuous-v0';
   readonly observationSpace: Box = makeBox([MIN_POSITION, -MAX_SPEED], [MAX_POSITION, MAX_SPEED]);
   readonly actionSpace: Box = makeBox([MIN_ACTION], [MAX_ACTION]);
+  /** The clipped ranges, widened to their float32 roundings (the stored state is rounded to float32). */
+  protected readonly stateBounds = {
+    low: [Math.min(MIN_POSITION, Math.fround(MIN_POSITION)), Math.min(-MAX_SPEED, Math.fround(-MAX_SPEED))],
+    high: [Math.max(MAX_POSITION, Math.fround(MAX_POSITION)), Math.max(MAX_SPEED, Math.fround(MAX_SPEED))],
+  };
 
   constructor(seed?: number) {
     super(2, 2, seed);

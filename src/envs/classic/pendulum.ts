@@ -37,6 +37,8 @@ export class PendulumEnv extends ClassicEnv {
   readonly id = 'Pendulum-v1';
   readonly observationSpace: Box = makeBox([-1, -1, -MAX_SPEED], [1, 1, MAX_SPEED]);
   readonly actionSpace: Box = makeBox([-MAX_TORQUE], [MAX_TORQUE]);
+  /** θ is never wrapped; θ̇ is clipped to ±8 by every step (and reset draws it in [−1, 1]). */
+  protected readonly stateBounds = { low: [-Number.MAX_VALUE, -MAX_SPEED], high: [Number.MAX_VALUE, MAX_SPEED] };
 
   constructor(seed?: number) {
     super(2, 3, seed);
