@@ -50,7 +50,7 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     if (e instanceof DdpgInputError) { // a bad hyper-parameter value given as a flag
-      console.error(`ddpg-wasm ${name}: ${withFlagNames(err.message)}\n(see ddpg-wasm ${name} --help)`);
+      console.error(`${command.help}\n\nddpg-wasm ${name}: ${withFlagNames(err.message)}`);
       return 2;
     }
     console.error(`ddpg-wasm ${name}: ${err.message}`);
