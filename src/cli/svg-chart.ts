@@ -1,6 +1,10 @@
 // A small standalone SVG line chart for the run folder's pictures (curve.svg, q-vs-return.svg): series of
 // points drawn as dots with a moving-average line each, axes with round tick values (1, 2 or 5 × 10ᵏ) that
 // span the data and no more, and the legend above the plot area, where it never covers a point.
+import { formatTick, niceTicks } from '../ticks.js';
+
+export { niceTicks };
+
 export interface ChartPoint { x: number; y: number }
 
 export interface ChartSeries {
@@ -17,27 +21,6 @@ export interface ChartOptions {
   window?: number;
   width?: number;
   height?: number;
-}
-
-/** Round tick values covering [lo, hi]: about `count` steps of 1, 2 or 5 × 10ᵏ, from a multiple of the step at
- *  or below lo to one at or above hi. */
-export function niceTicks(lo: number, hi: number, count = 5): number[] {
-  if (!(hi > lo)) { const d = Math.abs(lo) > 0 ? Math.abs(lo) * 0.1 : 1; lo -= d; hi += d; }
-  const raw = (hi - lo) / count;
-  const p = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * p).find((s) => s >= raw)!;
-  const first = Math.floor(lo / step) * step, last = Math.ceil(hi / step) * step;
-  const ticks: number[] = [];
-  for (let v = first; v <= last + step / 2; v += step) ticks.push(Number(v.toPrecision(12)));
-  return ticks;
-}
-
-function formatTick(v: number): string {
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  if (a >= 1e6 || a < 1e-3) return v.toExponential(0);
-  if (a >= 1000) return `${(v / 1000).toPrecision(3).replace(/\.?0+$/, '')}k`;
-  return String(Number(v.toPrecision(3)));
 }
 
 function escapeXml(s: string): string {

@@ -15,13 +15,13 @@ interface TaskInfo { view: View; axis: ReturnAxis; learningStarts: number; about
 const TASKS: Record<TaskId, TaskInfo> = {
   'InvertedDoublePendulum-v5': {
     view: { x: 0, z: 0.5, height: 1.75, follow: false, guide: { z: 1, label: 'the episode ends when the tip drops to 1 m' } },
-    axis: { lo: 0, hi: 9400, tick: 1000, target: 9100 }, // Gymnasium's "solved": 9100; the most an episode gives ≈ 9360
+    axis: { lo: 0, hi: 9400, target: 9100 }, // Gymnasium's "solved": 9100; the most an episode gives ≈ 9360
     learningStarts: 1000,
     about: 'a cart on a rail with two poles hinged on top: push the cart (one action) to keep them up; +10 a step alive, up to 1000 steps',
   },
   'HalfCheetah-v5': {
     view: { x: 0, z: 0.35, height: 1.6, follow: true },
-    axis: { lo: -600, hi: 1000, tick: 500, target: 4800 }, // Gymnasium's "solved": 4800
+    axis: { lo: -600, hi: 1000, target: 4800 }, // Gymnasium's "solved": 4800
     learningStarts: 10_000,
     about: 'a planar cheetah with six joint motors: reward = forward speed − 0.1·|action|², 1000 steps; no shipped policy (train or load one)',
   },
