@@ -14,6 +14,7 @@ import type { Agent } from '../src/rl/agent.js';
 import { agentFromCheckpoint, agentToCheckpoint } from '../src/rl/agent-state.js';
 import { createAgent } from '../src/rl/algorithms.js';
 import { tempDir } from './helpers/cli.js';
+import { scaled } from './hostile/fuzz-scale.js';
 
 let engine: Engine;
 beforeAll(async () => { engine = await loadEngine(); });
@@ -87,17 +88,17 @@ describe('round trip', () => {
 });
 
 describe('loader fuzz: every mutated file ends in CheckpointError', () => {
-  it('1500 random truncations', () => {
+  it(`${scaled(1500)} random truncations`, () => {
     const rng = seedrandom('trunc');
-    for (let i = 0; i < 1500; i++) {
+    for (let i = 0; i < scaled(1500); i++) {
       const n = Math.floor(rng() * bytes.length);
       expectCheckpointError(bytes.slice(0, n), `truncated to ${n}`);
     }
   });
 
-  it('2000 random byte flips (1–4 bytes anywhere)', () => {
+  it(`${scaled(2000)} random byte flips (1–4 bytes anywhere)`, () => {
     const rng = seedrandom('flip');
-    for (let i = 0; i < 2000; i++) {
+    for (let i = 0; i < scaled(2000); i++) {
       const b = bytes.slice();
       const flips = 1 + Math.floor(rng() * 4);
       const at = Math.floor(rng() * b.length);

@@ -35,6 +35,21 @@ describe.each([['ddpg'], ['td3']])('exact resume of %s (in-process CLI)', (algo)
   });
 });
 
+describe('exact resume with --log-grads', () => {
+  it('stopped mid-episode while learning (the per-episode accumulators half full): same bits and same introspection columns', async () => {
+    const args = ['--log-grads', '--steps', '1000'];
+    const full = tempDir('lg-full'), dir = tempDir('lg-k');
+    await train([...args, '--out', full]);
+    await train(['--log-grads', '--steps', '777', '--out', dir]);
+    expect(await trainCommand(['--resume', dir, '--steps', '1000', '--quiet'])).toBe(0);
+    expect(checkpointArrays(dir)).toEqual(checkpointArrays(full));
+    const rows = metricsWithoutWall(dir);
+    expect(rows[0]).toContain('td_abs_mean');
+    expect(rows).toHaveLength(1 + 5);
+    expect(rows).toEqual(metricsWithoutWall(full)); // episode 4 (steps 601–800) spans the stop at 777
+  });
+});
+
 describe('resuming from an older checkpoint', () => {
   it('drops the metric rows logged after that checkpoint and logs them again once', async () => {
     const full = tempDir('rows-full');

@@ -187,6 +187,8 @@ export function resolveFields<C extends OffPolicyConfig>(title: string, defaults
   }
   const low = c.actionLow as number[], high = c.actionHigh as number[];
   low.forEach((lo, i) => { if (!(lo < high[i])) fail(`action box must have low < high in every dimension; dimension ${i} has low ${lo}, high ${high[i]}`); });
+  // OU noise steps x ← (1 − θ·dt)·x + σ·√dt·ε: it stays bounded only while |1 − θ·dt| < 1.
+  if (c.noise === 'ou' && !((c.ouTheta as number) * (c.ouDt as number) < 2)) fail(`config.ouTheta × config.ouDt must be < 2 for the OU noise to stay bounded, got ${c.ouTheta} × ${c.ouDt}`);
   if ((c.batchSize as number) > (c.bufferSize as number)) fail(`config.batchSize (${c.batchSize}) must be ≤ config.bufferSize (${c.bufferSize})`);
   for (const f of ['actionLow', 'actionHigh', 'actorHidden', 'criticHidden']) c[f] = [...(c[f] as number[])];
   return c as unknown as C;

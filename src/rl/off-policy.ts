@@ -225,6 +225,7 @@ export abstract class OffPolicyAgent<C extends OffPolicyConfig = OffPolicyConfig
       this.noise.sample(this.noiseBuf);
       for (let i = 0; i < actDim; i++) {
         a[i] = Math.min(actionHigh[i], Math.max(actionLow[i], a[i] + this.scale[i] * this.noiseBuf[i]));
+        if (!Number.isFinite(a[i])) throw new DivergenceError('exploration noise', this.updates, `training diverged in the exploration noise: its sample [${i}] is ${this.noiseBuf[i]} after update ${this.updates}`);
       }
     }
     return a;

@@ -32,5 +32,8 @@ export function checkpointArrays(dir: string): Record<string, number[]> {
 
 /** metrics.csv without the wall-time column. */
 export function metricsWithoutWall(dir: string): string[] {
-  return readFileSync(join(dir, 'metrics.csv'), 'utf8').trim().split('\n').map((l) => l.split(',').slice(0, -1).join(','));
+  const lines = readFileSync(join(dir, 'metrics.csv'), 'utf8').trim().split('\n');
+  const wall = lines[0].split(',').indexOf('wall_s');
+  if (wall < 0) throw new Error(`no wall_s column in ${dir}/metrics.csv`);
+  return lines.map((l) => l.split(',').filter((_, i) => i !== wall).join(','));
 }

@@ -10,6 +10,7 @@ import { loadCheckpoint } from '../../src/checkpoint/file.js';
 import { trainCommand } from '../../src/cli/train.js';
 import { LOCK_FILE } from '../../src/cli/run-lock.js';
 import { checkpointArrays, metricsWithoutWall, runCli, startCli, tempDir } from '../helpers/cli.js';
+import { scaled } from './fuzz-scale.js';
 
 const SMALL = ['--actor-hidden', '6', '--critic-hidden', '6', '--batch-size', '16', '--buffer-size', '4000', '--learning-starts', '200',
   '--seed', '6', '--quiet', '--eval-episodes', '0'];
@@ -56,7 +57,7 @@ describe('one run folder, one writer', () => {
 
 describe('kill -9 at random instants', () => {
   it('always leaves a checkpoint that loads; resumed, the run ends as if never killed', async () => {
-    const args = [...SMALL, '--steps', '6000', '--checkpoint-every', '40']; // a checkpoint every few ms: kills land inside writes
+    const args = [...SMALL, '--steps', String(scaled(6000)), '--checkpoint-every', '40']; // a checkpoint every few ms: kills land inside writes
     const full = tempDir('kills-full');
     expect(await trainCommand([...args, '--out', full])).toBe(0);
     const rng = seedrandom('kills');
@@ -68,7 +69,7 @@ describe('kill -9 at random instants', () => {
     start.child.kill('SIGKILL');
     await start.exited;
     kills++;
-    for (let i = 0; i < 8; i++) {
+    for (let i = 0; i < scaled(8); i++) {
       const content = loadCheckpoint(join(dir, 'checkpoint.ddpg')); // never torn
       expect(content.meta.run).toBeDefined();
       const run = startCli(['train', '--resume', dir, '--quiet']);
@@ -80,7 +81,7 @@ describe('kill -9 at random instants', () => {
     }
     loadCheckpoint(join(dir, 'checkpoint.ddpg'));
     const done = runCli(['train', '--resume', dir, '--quiet']);
-    expect([0, 2]).toContain(done.code); // 2: it had already finished its 6000 steps
+    expect([0, 2]).toContain(done.code); // 2: it had already finished all its steps
     console.log(`kill -9 at random instants: ${kills} kills, every checkpoint left behind loaded`);
     expect(checkpointArrays(dir)).toEqual(checkpointArrays(full));
     expect(metricsWithoutWall(dir)).toEqual(metricsWithoutWall(full));

@@ -85,6 +85,19 @@ describe('acting on a diverged actor is a DivergenceError, not an env error abou
     expect(error).toBeInstanceOf(DivergenceError);
     expect((error as Error).message).toMatch(/training diverged in the actor network: the action μ\(s\)\[0\] is NaN when acting after update/);
   });
+
+  it('exploration noise whose state is NaN (OU: θ·dt ≥ 2 is refused up front, this is the guard behind it)', () => {
+    const agent = createAgent(engine, 'ddpg', { ...base, noise: 'ou', seed: 3 });
+    const trainer = new Trainer(agent, makeEnv('Pendulum-v1'));
+    trainer.run(30);
+    ((agent as unknown as { noise: { x: Float64Array } }).noise).x[0] = NaN;
+    let error: unknown;
+    try { trainer.run(trainer.step + 1); } catch (e) { error = e; }
+    expect(error).toBeInstanceOf(DivergenceError);
+    expect((error as DivergenceError).network).toBe('exploration noise');
+    expect((error as Error).message).toMatch(/training diverged in the exploration noise: its sample \[0\] is NaN after update 11/);
+    expect(() => createAgent(engine, 'ddpg', { ...base, noise: 'ou', ouTheta: 150, ouDt: 0.02 })).toThrow(/config\.ouTheta × config\.ouDt must be < 2 for the OU noise to stay bounded, got 150 × 0\.02/);
+  });
 });
 
 describe('the CLI after a divergence', () => {
