@@ -4,6 +4,7 @@
 import { drawPendulum } from './draw-pendulum.js';
 import { drawReturns } from './plot.js';
 import type { FromWorker, Mode, ToWorker, TrainParams } from './protocol.js';
+import { downloadBytes } from './download.js';
 
 const SHIPPED_POLICY = new URL('./assets/pendulum-policy.bin', import.meta.url);
 
@@ -49,14 +50,7 @@ worker.onmessage = (ev: MessageEvent<FromWorker>) => {
       if (m.mode === 'train') { state.trainReturns.push(m.return); state.curveDirty = true; }
       else state.watchReturns.push(m.return);
       break;
-    case 'policyBytes': {
-      const a = document.createElement('a');
-      a.href = URL.createObjectURL(new Blob([m.bytes], { type: 'application/octet-stream' }));
-      a.download = m.name;
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
-      break;
-    }
+    case 'policyBytes': downloadBytes(m.bytes, m.name); break;
     case 'error': showError(m.message); break;
   }
 };

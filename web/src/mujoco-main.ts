@@ -6,6 +6,7 @@
 import { drawPlanar, lerpGeoms, type View } from './draw-planar.js';
 import { MUJOCO_TASKS, type FromWorker, type Mode, type MujocoTrainParams, type Scene, type TaskId, type ToWorker } from './mujoco-protocol.js';
 import { drawReturns, type ReturnAxis } from './plot.js';
+import { downloadBytes } from './download.js';
 
 const SHIPPED_POLICY = new URL('./assets/idp-policy.bin', import.meta.url);
 const SHIPPED_TASK: TaskId = 'InvertedDoublePendulum-v5';
@@ -90,14 +91,7 @@ worker.onmessage = (ev: MessageEvent<FromWorker>) => {
       if (m.mode === 'train') { state.trainReturns.push(m.return); state.curveDirty = true; }
       else state.watchReturns.push(m.return);
       break;
-    case 'policyBytes': {
-      const a = document.createElement('a');
-      a.href = URL.createObjectURL(new Blob([m.bytes], { type: 'application/octet-stream' }));
-      a.download = m.name;
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
-      break;
-    }
+    case 'policyBytes': downloadBytes(m.bytes, m.name); break;
     case 'error': showError(m.message); break;
   }
 };

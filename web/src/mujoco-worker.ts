@@ -13,6 +13,7 @@ import {
   TD3_PRESETS, toPolicyContent, Trainer, type Agent, type EpisodeLog, type MujocoEnvHandle, type Policy,
 } from '../../src/index.js';
 import { GEOM_STRIDE, MUJOCO_TASKS, type FromWorker, type Mode, type MujocoTrainParams, type Scene, type TaskId, type ToWorker } from './mujoco-protocol.js';
+import { StepRate } from './step-rate.js';
 
 const WASM_URL = new URL('./engine.wasm', import.meta.url);
 const MUJOCO_JS = new URL('./mujoco/mujoco.js', import.meta.url);
@@ -59,7 +60,7 @@ let loaded: Loaded | undefined;
 let watching: Watching | undefined;
 let shown: Tracked | undefined; // the env on screen (its scene was sent)
 let timer: ReturnType<typeof setTimeout> | undefined;
-const rate = { t: [] as number[], steps: [] as number[] };
+const rate = new StepRate();
 
 async function trackedEnv(id: TaskId): Promise<Tracked> {
   const env = await createEnv(id);
@@ -127,17 +128,8 @@ function agentText(): string {
 function setStatus(m: Mode, isRunning: boolean, text: string): void {
   mode = m; running = isRunning; label = text;
   if (timer !== undefined) { clearTimeout(timer); timer = undefined; }
-  rate.t.length = 0; rate.steps.length = 0;
+  rate.reset();
   post({ type: 'status', mode, running, label, task, agent: agentText() });
-}
-
-/** Environment steps per second over the last second. */
-function stepsPerSec(steps: number): number {
-  const now = performance.now();
-  rate.t.push(now); rate.steps.push(steps);
-  while (rate.t.length > 2 && now - rate.t[0] > 1000) { rate.t.shift(); rate.steps.shift(); }
-  const dt = now - rate.t[0];
-  return dt > 0 ? ((steps - rate.steps[0]) * 1000) / dt : 0;
 }
 
 function frame(tr: Tracked, steps: number, episodes: number, sps: number): void {
@@ -193,7 +185,7 @@ function trainSlice(): void {
     post({ type: 'error', message: `training stopped: ${errorText(e)}` });
     return;
   }
-  frame(tracked, trainer.step, trainer.episode, stepsPerSec(trainer.step));
+  frame(tracked, trainer.step, trainer.episode, rate.perSecond(trainer.step));
   timer = setTimeout(trainSlice, 0);
 }
 
@@ -228,7 +220,7 @@ function watchStep(): void {
   }
   w.obs.set(r.obs);
   const steps = w.episode * w.tracked.env.maxEpisodeSteps + w.tracked.episodeStep;
-  frame(w.tracked, steps, w.episode, stepsPerSec(steps));
+  frame(w.tracked, steps, w.episode, rate.perSecond(steps));
   if (r.terminated || r.truncated) {
     post({ type: 'episode', mode: 'watch', index: w.episode + 1, return: w.tracked.episodeReturn, length: w.tracked.episodeStep, step: steps });
     w.episode += 1;

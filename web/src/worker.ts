@@ -3,6 +3,7 @@
 // library's own code and the same .wasm engine as Node, loaded from a URL (fetch + instantiateStreaming).
 import { DDPG, encodePolicy, loadEngine, loadPolicy, makeEnv, DDPG_PRESETS, Trainer, type Env, type Policy } from '../../src/index.js';
 import type { FromWorker, Mode, ToWorker, TrainParams } from './protocol.js';
+import { StepRate } from './step-rate.js';
 
 const ENV_ID = 'Pendulum-v1';
 const WASM_URL = new URL('./engine.wasm', import.meta.url);
@@ -22,7 +23,7 @@ let training: Training | undefined;
 let watching: Watching | undefined;
 let timer: ReturnType<typeof setTimeout> | undefined;
 let label = '';
-const rate = { t: [] as number[], steps: [] as number[] };
+const rate = new StepRate();
 
 /** An env whose step() also records the torque, the running return and the step within the episode. */
 function trackedEnv(): Tracked {
@@ -41,17 +42,8 @@ function trackedEnv(): Tracked {
 function setStatus(m: Mode, isRunning: boolean, text: string): void {
   mode = m; running = isRunning; label = text;
   if (timer !== undefined) { clearTimeout(timer); timer = undefined; }
-  rate.t.length = 0; rate.steps.length = 0;
+  rate.reset();
   post({ type: 'status', mode, running, label });
-}
-
-/** Environment steps per second over the last second. */
-function stepsPerSec(steps: number): number {
-  const now = performance.now();
-  rate.t.push(now); rate.steps.push(steps);
-  while (rate.t.length > 2 && now - rate.t[0] > 1000) { rate.t.shift(); rate.steps.shift(); }
-  const dt = now - rate.t[0];
-  return dt > 0 ? ((steps - rate.steps[0]) * 1000) / dt : 0;
 }
 
 function frame(tr: Tracked, steps: number, episodes: number, sps: number): void {
@@ -86,7 +78,7 @@ function trainSlice(): void {
     post({ type: 'error', message: `training stopped: ${(e as Error).message}` });
     return;
   }
-  frame(tracked, trainer.step, trainer.episode, stepsPerSec(trainer.step));
+  frame(tracked, trainer.step, trainer.episode, rate.perSecond(trainer.step));
   timer = setTimeout(trainSlice, 0);
 }
 
@@ -109,7 +101,7 @@ function watchStep(): void {
   const r = w.tracked.env.step(w.policy.act(w.obs));
   w.obs = r.obs;
   const steps = w.episode * 200 + w.tracked.episodeStep;
-  frame(w.tracked, steps, w.episode, stepsPerSec(steps));
+  frame(w.tracked, steps, w.episode, rate.perSecond(steps));
   if (r.terminated || r.truncated) {
     post({ type: 'episode', mode: 'watch', index: w.episode + 1, return: w.tracked.episodeReturn, step: steps });
     w.episode += 1;
