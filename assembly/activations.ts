@@ -4,7 +4,8 @@
 //   backward  dz ← dh ⊙ f′, with f′ written through the OUTPUT h = f(z), so z need not be kept:
 //             identity f′ = 1,  relu f′ = [h > 0],  tanh f′ = 1 − h²
 // relu and identity run on f32x4 lanes; tanh calls the float32 tanh per element. The MLP forward fuses bias
-// and relu into the GEMM (gemm.ts gemmBiasRelu) and only calls tanhRows for tanh layers.
+// and relu into the GEMM (gemm.ts gemmBiasRelu) and only calls tanhRows for tanh layers. In the build without
+// SIMD (ASC_FEATURE_SIMD false) the f32x4 loops are left out and the scalar loops, the same expressions, do it all.
 
 export const ACT_IDENTITY: i32 = 0;
 export const ACT_RELU: i32 = 1;
@@ -12,14 +13,13 @@ export const ACT_TANH: i32 = 2;
 
 export function biasActivate(y: usize, ld: i32, m: i32, n: i32, bias: usize, act: i32): void {
   const row = <usize>ld << 2;
-  const zero = f32x4.splat(0);
   for (let i = 0; i < m; i++) {
     const yi = y + <usize>i * row;
     let j = 0;
-    for (; j + 4 <= n; j += 4) {
+    if (ASC_FEATURE_SIMD) for (; j + 4 <= n; j += 4) {
       const off = <usize>j << 2;
       let v = f32x4.add(v128.load(yi + off), v128.load(bias + off));
-      if (act == ACT_RELU) v = f32x4.pmax(v, zero); // v < 0 ? 0 : v: one maxps, NaN stays NaN
+      if (act == ACT_RELU) v = f32x4.pmax(v, f32x4.splat(0)); // v < 0 ? 0 : v: one maxps, NaN stays NaN
       else if (act == ACT_TANH) {
         v = f32x4.replace_lane(v, 0, Mathf.tanh(f32x4.extract_lane(v, 0)));
         v = f32x4.replace_lane(v, 1, Mathf.tanh(f32x4.extract_lane(v, 1)));
@@ -65,11 +65,10 @@ export function activationBackward(dh: usize, lddh: i32, h: usize, ldh: i32, m: 
 
 // d ← d ⊙ [h > 0] over n contiguous elements (relu′ through the output; NaN in d stays NaN where h > 0).
 @inline function reluBackwardRow(d: usize, h: usize, n: i32): void {
-  const zero = f32x4.splat(0);
   let j = 0;
-  for (; j + 4 <= n; j += 4) {
+  if (ASC_FEATURE_SIMD) for (; j + 4 <= n; j += 4) {
     const off = <usize>j << 2;
-    v128.store(d + off, v128.and(v128.load(d + off), f32x4.gt(v128.load(h + off), zero)));
+    v128.store(d + off, v128.and(v128.load(d + off), f32x4.gt(v128.load(h + off), f32x4.splat(0))));
   }
   for (; j < n; j++) {
     const off = <usize>j << 2;
@@ -79,12 +78,11 @@ export function activationBackward(dh: usize, lddh: i32, h: usize, ldh: i32, m: 
 
 // d ← d ⊙ (1 − h²) over n contiguous elements (tanh′ through the output).
 @inline function tanhBackwardRow(d: usize, h: usize, n: i32): void {
-  const one = f32x4.splat(1);
   let j = 0;
-  for (; j + 4 <= n; j += 4) {
+  if (ASC_FEATURE_SIMD) for (; j + 4 <= n; j += 4) {
     const off = <usize>j << 2;
     const hv = v128.load(h + off);
-    v128.store(d + off, f32x4.mul(v128.load(d + off), f32x4.sub(one, f32x4.mul(hv, hv))));
+    v128.store(d + off, f32x4.mul(v128.load(d + off), f32x4.sub(f32x4.splat(1), f32x4.mul(hv, hv))));
   }
   for (; j < n; j++) {
     const off = <usize>j << 2;

@@ -1,7 +1,22 @@
 // Column sums, the bias gradient of a dense layer.
 // db[n] (= or +=) Σ_i dZ[i, :] — the bias gradient is the column sum of the upstream gradient.
 // Strips of 32 columns keep eight independent f32x4 sums in flight (one sum chain would be add-latency bound).
+// Order of the additions, per column: in the 32-column strips Σ_i from zero, then + db when accumulating;
+// in the rest db (or zero) first, then each row. The build without SIMD keeps exactly that order: same bits.
 export function colsum(src: usize, ld: i32, m: i32, n: i32, dst: usize, accumulate: bool): void {
+  if (ASC_FEATURE_SIMD) { colsumSimd(src, ld, m, n, dst, accumulate); return; }
+  const row = <usize>ld << 2, n32 = n & ~31;
+  for (let j = 0; j < n; j++) {
+    const off = <usize>j << 2;
+    let s: f32 = accumulate && j >= n32 ? load<f32>(dst + off) : 0;
+    let p = src + off;
+    for (let i = 0; i < m; i++) { s += load<f32>(p); p += row; }
+    if (accumulate && j < n32) s += load<f32>(dst + off);
+    store<f32>(dst + off, s);
+  }
+}
+
+@inline function colsumSimd(src: usize, ld: i32, m: i32, n: i32, dst: usize, accumulate: bool): void {
   const row = <usize>ld << 2;
   let j = 0;
   for (; j + 32 <= n; j += 32) {

@@ -2,8 +2,10 @@
 // n % 4 columns. Each computes, for its block, Σ_p A(i, p)·B[p, j] in order p = 0…k−1 from zero, then the
 // epilogue: + C (accumulate), + bias[j] (bias ≠ 0), relu, ⊙ f′(h) (h ≠ 0, h with C's strides).
 // Pointers are byte addresses: a = A(i0, 0), rows of A aRow bytes apart, steps of p aCol bytes apart; b and c
-// at the block's first column, rows bRow / cRow bytes apart.
-import { epilogue, derivative, derivativeScalar } from './gemm-row';
+// at the block's first column, rows bRow / cRow bytes apart. Without SIMD (ASC_FEATURE_SIMD false) each
+// block is four rows of the scalar strips of gemm-row.ts, and the dot product keeps the f32x4 version's lanes
+// as eight scalar sums: the same operations in the same order, so both builds give the same bits.
+import { epilogue, derivative, derivativeScalar, strip4Scalar } from './gemm-row';
 
 @inline function mad(acc: v128, a: v128, b: v128): v128 {
   return f32x4.add(acc, f32x4.mul(a, b));
@@ -11,6 +13,29 @@ import { epilogue, derivative, derivativeScalar } from './gemm-row';
 
 @inline export function block4x8(k: i32, a: usize, aRow: usize, aCol: usize, b: usize, bRow: usize,
                           c: usize, cRow: usize, accumulate: bool, bias: usize, relu: bool, h: usize, hAct: i32): void {
+  if (ASC_FEATURE_SIMD) block4x8Simd(k, a, aRow, aCol, b, bRow, c, cRow, accumulate, bias, relu, h, hAct);
+  else {
+    blockScalar(k, a, aRow, aCol, b, bRow, c, cRow, accumulate, bias, relu, h, hAct);
+    blockScalar(k, a, aRow, aCol, b + 16, bRow, c + 16, cRow, accumulate, bias != 0 ? bias + 16 : 0, relu, h != 0 ? h + 16 : 0, hAct);
+  }
+}
+
+@inline export function block4x4(k: i32, a: usize, aRow: usize, aCol: usize, b: usize, bRow: usize,
+                          c: usize, cRow: usize, accumulate: bool, bias: usize, relu: bool, h: usize, hAct: i32): void {
+  if (ASC_FEATURE_SIMD) block4x4Simd(k, a, aRow, aCol, b, bRow, c, cRow, accumulate, bias, relu, h, hAct);
+  else blockScalar(k, a, aRow, aCol, b, bRow, c, cRow, accumulate, bias, relu, h, hAct);
+}
+
+// A 4×4 block as four 1×4 strips (h has C's strides).
+@inline function blockScalar(k: i32, a: usize, aRow: usize, aCol: usize, b: usize, bRow: usize,
+                             c: usize, cRow: usize, accumulate: bool, bias: usize, relu: bool, h: usize, hAct: i32): void {
+  for (let r = 0; r < 4; r++) {
+    strip4Scalar(k, a + <usize>r * aRow, aCol, b, bRow, c + <usize>r * cRow, accumulate, bias, relu, h != 0 ? h + <usize>r * cRow : 0, hAct);
+  }
+}
+
+@inline function block4x8Simd(k: i32, a: usize, aRow: usize, aCol: usize, b: usize, bRow: usize,
+                              c: usize, cRow: usize, accumulate: bool, bias: usize, relu: bool, h: usize, hAct: i32): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
   const a1 = a + aRow, a2 = a + 2 * aRow, a3 = a + 3 * aRow;
@@ -57,8 +82,8 @@ import { epilogue, derivative, derivativeScalar } from './gemm-row';
   v128.store(r3, c30); v128.store(r3, c31, 16);
 }
 
-@inline export function block4x4(k: i32, a: usize, aRow: usize, aCol: usize, b: usize, bRow: usize,
-                          c: usize, cRow: usize, accumulate: bool, bias: usize, relu: bool, h: usize, hAct: i32): void {
+@inline function block4x4Simd(k: i32, a: usize, aRow: usize, aCol: usize, b: usize, bRow: usize,
+                              c: usize, cRow: usize, accumulate: bool, bias: usize, relu: bool, h: usize, hAct: i32): void {
   let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
   const a1 = a + aRow, a2 = a + 2 * aRow, a3 = a + 3 * aRow;
   let pa: usize = 0, pb = b;
@@ -87,19 +112,37 @@ import { epilogue, derivative, derivativeScalar } from './gemm-row';
   let s: f32 = 0;
   let p = 0;
   if (aCol == 4 && bRow == 4) {
-    let acc0 = f32x4.splat(0), acc1 = f32x4.splat(0);
-    for (; p + 8 <= k; p += 8) {
-      const off = <usize>p << 2;
-      acc0 = mad(acc0, v128.load(a + off), v128.load(b + off));
-      acc1 = mad(acc1, v128.load(a + off, 16), v128.load(b + off, 16));
+    if (ASC_FEATURE_SIMD) {
+      let acc0 = f32x4.splat(0), acc1 = f32x4.splat(0);
+      for (; p + 8 <= k; p += 8) {
+        const off = <usize>p << 2;
+        acc0 = mad(acc0, v128.load(a + off), v128.load(b + off));
+        acc1 = mad(acc1, v128.load(a + off, 16), v128.load(b + off, 16));
+      }
+      for (; p + 4 <= k; p += 4) {
+        const off = <usize>p << 2;
+        acc0 = mad(acc0, v128.load(a + off), v128.load(b + off));
+      }
+      const acc = f32x4.add(acc0, acc1);
+      s = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) +
+          f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+    } else {
+      // The lanes of acc0 (x) and acc1 (y) as scalars: lane l sums the products p ≡ l (mod 4) of its half.
+      let x0: f32 = 0, x1: f32 = 0, x2: f32 = 0, x3: f32 = 0, y0: f32 = 0, y1: f32 = 0, y2: f32 = 0, y3: f32 = 0;
+      for (; p + 8 <= k; p += 8) {
+        const pa = a + (<usize>p << 2), pb = b + (<usize>p << 2);
+        x0 += load<f32>(pa) * load<f32>(pb); x1 += load<f32>(pa, 4) * load<f32>(pb, 4);
+        x2 += load<f32>(pa, 8) * load<f32>(pb, 8); x3 += load<f32>(pa, 12) * load<f32>(pb, 12);
+        y0 += load<f32>(pa, 16) * load<f32>(pb, 16); y1 += load<f32>(pa, 20) * load<f32>(pb, 20);
+        y2 += load<f32>(pa, 24) * load<f32>(pb, 24); y3 += load<f32>(pa, 28) * load<f32>(pb, 28);
+      }
+      for (; p + 4 <= k; p += 4) {
+        const pa = a + (<usize>p << 2), pb = b + (<usize>p << 2);
+        x0 += load<f32>(pa) * load<f32>(pb); x1 += load<f32>(pa, 4) * load<f32>(pb, 4);
+        x2 += load<f32>(pa, 8) * load<f32>(pb, 8); x3 += load<f32>(pa, 12) * load<f32>(pb, 12);
+      }
+      s = (x0 + y0) + (x1 + y1) + (x2 + y2) + (x3 + y3);
     }
-    for (; p + 4 <= k; p += 4) {
-      const off = <usize>p << 2;
-      acc0 = mad(acc0, v128.load(a + off), v128.load(b + off));
-    }
-    const acc = f32x4.add(acc0, acc1);
-    s = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) +
-        f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
   }
   for (; p < k; p++) s += load<f32>(a + <usize>p * aCol) * load<f32>(b + <usize>p * bRow);
   return s;

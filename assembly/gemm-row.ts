@@ -7,6 +7,10 @@
 // the stack (a store-to-load chain every step: ~24 GFLOP/s). Instead a row of running sums in memory is the accumulator:
 // four rows of B at a time are folded into it, s[j] += a_p·B[p, j] + a_p+1·B[p+1, j] + a_p+2·… + a_p+3·…,
 // streaming B row-major (four sequential streams) with the row in L1: 8 FP ops per vector loaded and stored.
+//
+// The build without SIMD (ASC_FEATURE_SIMD false: a static branch, the other side is not even compiled) runs
+// the scalar twins below: the same float32 operations in the same order, element by element — so both builds
+// give the same bits. Each element of C is Σ_p A(i, p)·B[p, j] in order p = 0…k−1 from zero, then the epilogue.
 
 // The GEMM epilogue on one f32x4 of C: + bias[0:4] (bias ≠ 0), then relu, then ⊙ f′(h[0:4]) (h ≠ 0: the
 // activation derivative of the layer below, through its output h). relu is f32x4.pmax(v, 0) = v < 0 ? 0 : v:
@@ -27,6 +31,32 @@
   return hAct == 1 ? (h > 0 ? d : 0) : d * (1 - h * h);
 }
 
+// The epilogue on one element (bias, h: addresses of this element's bias and h, or 0 for none).
+@inline export function epilogueScalar(s: f32, bias: usize, relu: bool, h: usize, hAct: i32): f32 {
+  if (bias != 0) s += load<f32>(bias);
+  if (relu) s = s < 0 ? 0 : s;
+  if (h != 0) s = derivativeScalar(s, load<f32>(h), hAct);
+  return s;
+}
+
+// Scalar twin of a 1×4 strip: c[0:4] (= or +=) Σ_p A(0, p)·B[p, 0:4], then the epilogue. Four running sums,
+// each in order p = 0…k−1 from zero, then + c when accumulating — the order of every f32x4 kernel here.
+@inline export function strip4Scalar(k: i32, a: usize, aCol: usize, b: usize, bRow: usize, c: usize,
+                                     accumulate: bool, bias: usize, relu: bool, h: usize, hAct: i32): void {
+  let s0: f32 = 0, s1: f32 = 0, s2: f32 = 0, s3: f32 = 0;
+  let pa = a, pb = b;
+  for (let p = 0; p < k; p++) {
+    const av = load<f32>(pa);
+    s0 += av * load<f32>(pb); s1 += av * load<f32>(pb, 4); s2 += av * load<f32>(pb, 8); s3 += av * load<f32>(pb, 12);
+    pa += aCol; pb += bRow;
+  }
+  if (accumulate) { s0 += load<f32>(c); s1 += load<f32>(c, 4); s2 += load<f32>(c, 8); s3 += load<f32>(c, 12); }
+  const b1 = bias != 0 ? bias + 4 : 0, b2 = bias != 0 ? bias + 8 : 0, b3 = bias != 0 ? bias + 12 : 0;
+  const h1 = h != 0 ? h + 4 : 0, h2 = h != 0 ? h + 8 : 0, h3 = h != 0 ? h + 12 : 0;
+  store<f32>(c, epilogueScalar(s0, bias, relu, h, hAct)); store<f32>(c, epilogueScalar(s1, b1, relu, h1, hAct), 4);
+  store<f32>(c, epilogueScalar(s2, b2, relu, h2, hAct), 8); store<f32>(c, epilogueScalar(s3, b3, relu, h3, hAct), 12);
+}
+
 @inline function mad(acc: v128, a: v128, b: v128): v128 {
   return f32x4.add(acc, f32x4.mul(a, b));
 }
@@ -39,6 +69,17 @@ const ROW = memory.data(NC * 4, 16);
 
 export function rowTimesMatrix(k: i32, a: usize, aCol: usize, b: usize, bRow: usize, c: usize, n4: i32,
                                accumulate: bool, bias: usize, relu: bool, h: usize, hAct: i32): void {
+  if (ASC_FEATURE_SIMD) rowTimesMatrixSimd(k, a, aCol, b, bRow, c, n4, accumulate, bias, relu, h, hAct);
+  else {
+    for (let j = 0; j < n4; j += 4) {
+      const off = <usize>j << 2;
+      strip4Scalar(k, a, aCol, b + off, bRow, c + off, accumulate, bias != 0 ? bias + off : 0, relu, h != 0 ? h + off : 0, hAct);
+    }
+  }
+}
+
+@inline function rowTimesMatrixSimd(k: i32, a: usize, aCol: usize, b: usize, bRow: usize, c: usize, n4: i32,
+                                    accumulate: bool, bias: usize, relu: bool, h: usize, hAct: i32): void {
   for (let j0 = 0; j0 < n4; j0 += NC) {
     const bytes = <usize>min(NC, n4 - j0) << 2, first = <usize>j0 << 2;
     memory.fill(ROW, 0, bytes);

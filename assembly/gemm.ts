@@ -55,10 +55,14 @@ const PACK = memory.data(KC * 16, 16);
     src += aCol << 2;
   }
   for (; p < kc; p++) {
-    const v = v128.load(src);
     const o = PACK + (<usize>p << 2);
-    v128.store32_lane(o, v, 0); v128.store32_lane(o, v, 1, KC * 4);
-    v128.store32_lane(o, v, 2, KC * 8); v128.store32_lane(o, v, 3, KC * 12);
+    if (ASC_FEATURE_SIMD) {
+      const v = v128.load(src);
+      v128.store32_lane(o, v, 0); v128.store32_lane(o, v, 1, KC * 4);
+      v128.store32_lane(o, v, 2, KC * 8); v128.store32_lane(o, v, 3, KC * 12);
+    } else {
+      for (let r: usize = 0; r < 4; r++) store<f32>(o + r * KC * 4, load<f32>(src + (r << 2)));
+    }
     src += aCol;
   }
 }

@@ -18,3 +18,8 @@ export { activationBackward, tanhRows } from './activations';
 export function heapBase(): usize {
   return (__heap_base + 15) & ~<usize>15;
 }
+
+// 1 in the build with SIMD (build/engine.wasm), 0 in the one without (build/engine-scalar.wasm).
+export function simd(): i32 {
+  return ASC_FEATURE_SIMD ? 1 : 0;
+}

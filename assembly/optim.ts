@@ -7,6 +7,7 @@
 // f32x4 lanes and the scalar tail evaluate the same expression, so every element is updated identically.
 // Returns 1 if any new p, m or v is NaN or ±Infinity, else 0 (the divergence guard: x − x is 0 for every
 // finite x and NaN otherwise, and NaN sticks in the sum; the values written do not depend on it).
+// The build without SIMD (ASC_FEATURE_SIMD false) runs the scalar expression on every element: same bits.
 export function adamStep(p: usize, g: usize, m: usize, v: usize, n: i32,
                          lr: f32, beta1: f32, beta2: f32, eps: f32, weightDecay: f32,
                          biasCorrection1: f32, biasCorrection2: f32): i32 {
@@ -14,6 +15,35 @@ export function adamStep(p: usize, g: usize, m: usize, v: usize, n: i32,
   // the mul/add, set this loop's pace); the reciprocal is exact to float32 rounding.
   const stepSize = lr / biasCorrection1;
   const invSqrtBc2 = <f32>(1.0 / Math.sqrt(<f64>biasCorrection2));
+  if (!ASC_FEATURE_SIMD) {
+    const bad = adamElements(0, p, g, m, v, n, beta1, beta2, eps, weightDecay, stepSize, invSqrtBc2);
+    return bad != bad ? 1 : 0;
+  } else {
+    return adamSimd(p, g, m, v, n, beta1, beta2, eps, weightDecay, stepSize, invSqrtBc2);
+  }
+}
+
+// Elements from…n−1 one at a time; returns a sum that is NaN iff a new p, m or v is not finite.
+@inline function adamElements(from: i32, p: usize, g: usize, m: usize, v: usize, n: i32, beta1: f32, beta2: f32,
+                              eps: f32, weightDecay: f32, stepSize: f32, invSqrtBc2: f32): f32 {
+  let bad: f32 = 0;
+  for (let i = from; i < n; i++) {
+    const off = <usize>i << 2;
+    const pv = load<f32>(p + off);
+    const gv = load<f32>(g + off) + weightDecay * pv;
+    const mv = beta1 * load<f32>(m + off) + (1 - beta1) * gv;
+    const vv = beta2 * load<f32>(v + off) + (1 - beta2) * (gv * gv);
+    const pn = pv - stepSize * (mv / (Mathf.sqrt(vv) * invSqrtBc2 + eps));
+    store<f32>(m + off, mv);
+    store<f32>(v + off, vv);
+    store<f32>(p + off, pn);
+    bad += (pn - pn) + ((mv - mv) + (vv - vv));
+  }
+  return bad;
+}
+
+@inline function adamSimd(p: usize, g: usize, m: usize, v: usize, n: i32, beta1: f32, beta2: f32,
+                          eps: f32, weightDecay: f32, stepSize: f32, invSqrtBc2: f32): i32 {
   const b1 = f32x4.splat(beta1), b2 = f32x4.splat(beta2);
   const ob1 = f32x4.splat(1 - beta1), ob2 = f32x4.splat(1 - beta2);
   const wd = f32x4.splat(weightDecay), e = f32x4.splat(eps);
@@ -33,20 +63,7 @@ export function adamStep(p: usize, g: usize, m: usize, v: usize, n: i32,
     v128.store(p + off, pn);
     bad = f32x4.add(bad, f32x4.add(f32x4.sub(pn, pn), f32x4.add(f32x4.sub(mv, mv), f32x4.sub(vv, vv))));
   }
-  let badScalar: f32 = 0;
-  for (; i < n; i++) {
-    const off = <usize>i << 2;
-    const pv = load<f32>(p + off);
-    const gv = load<f32>(g + off) + weightDecay * pv;
-    const mv = beta1 * load<f32>(m + off) + (1 - beta1) * gv;
-    const vv = beta2 * load<f32>(v + off) + (1 - beta2) * (gv * gv);
-    const pn = pv - stepSize * (mv / (Mathf.sqrt(vv) * invSqrtBc2 + eps));
-    store<f32>(m + off, mv);
-    store<f32>(v + off, vv);
-    store<f32>(p + off, pn);
-    badScalar += (pn - pn) + ((mv - mv) + (vv - vv));
-  }
-  return anyNaN(bad, badScalar);
+  return anyNaN(bad, adamElements(i, p, g, m, v, n, beta1, beta2, eps, weightDecay, stepSize, invSqrtBc2));
 }
 
 /** 1 if any lane of `lanes`, or `scalar`, is NaN (x ≠ x only for NaN). */
@@ -58,6 +75,26 @@ export function adamStep(p: usize, g: usize, m: usize, v: usize, n: i32,
 // Polyak (soft) target update: t ← τ·s + (1−τ)·t.   τ = 1 is a hard copy.
 // Returns 1 if any new t is NaN or ±Infinity, else 0 (as adamStep).
 export function polyak(target: usize, source: usize, n: i32, tau: f32): i32 {
+  if (!ASC_FEATURE_SIMD) {
+    const bad = polyakElements(0, target, source, n, tau);
+    return bad != bad ? 1 : 0;
+  } else {
+    return polyakSimd(target, source, n, tau);
+  }
+}
+
+@inline function polyakElements(from: i32, target: usize, source: usize, n: i32, tau: f32): f32 {
+  let bad: f32 = 0;
+  for (let i = from; i < n; i++) {
+    const off = <usize>i << 2;
+    const tn = tau * load<f32>(source + off) + (1 - tau) * load<f32>(target + off);
+    store<f32>(target + off, tn);
+    bad += tn - tn;
+  }
+  return bad;
+}
+
+@inline function polyakSimd(target: usize, source: usize, n: i32, tau: f32): i32 {
   const t = f32x4.splat(tau), omt = f32x4.splat(1 - tau);
   let bad = f32x4.splat(0);
   let i = 0;
@@ -67,14 +104,7 @@ export function polyak(target: usize, source: usize, n: i32, tau: f32): i32 {
     v128.store(target + off, tn);
     bad = f32x4.add(bad, f32x4.sub(tn, tn));
   }
-  let badScalar: f32 = 0;
-  for (; i < n; i++) {
-    const off = <usize>i << 2;
-    const tn = tau * load<f32>(source + off) + (1 - tau) * load<f32>(target + off);
-    store<f32>(target + off, tn);
-    badScalar += tn - tn;
-  }
-  return anyNaN(bad, badScalar);
+  return anyNaN(bad, polyakElements(i, target, source, n, tau));
 }
 
 export function copy(target: usize, source: usize, n: i32): void {

@@ -4,6 +4,15 @@
 
 // dst rows 0…3 (stride dstRow bytes) = columns 0…3 of src rows 0…3 (stride srcRow bytes).
 @inline export function tile4x4(src: usize, srcRow: usize, dst: usize, dstRow: usize): void {
+  if (ASC_FEATURE_SIMD) tile4x4Simd(src, srcRow, dst, dstRow);
+  else { // the build without SIMD: element by element
+    for (let r: usize = 0; r < 4; r++) {
+      for (let c: usize = 0; c < 4; c++) store<f32>(dst + c * dstRow + (r << 2), load<f32>(src + r * srcRow + (c << 2)));
+    }
+  }
+}
+
+@inline function tile4x4Simd(src: usize, srcRow: usize, dst: usize, dstRow: usize): void {
   const r0 = v128.load(src), r1 = v128.load(src + srcRow);
   const r2 = v128.load(src + 2 * srcRow), r3 = v128.load(src + 3 * srcRow);
   const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);

@@ -13,6 +13,8 @@ const MODULES = [
   // entry                     target             features
   ['assembly/index.ts',        'release',         ['simd']],
   ['assembly/kernels.ts',      'kernels',         ['simd']],
+  ['assembly/index.ts',        'release-scalar',  []],
+  ['assembly/kernels.ts',      'kernels-scalar',  []],
 ];
 
 for (const [entry, target, features] of MODULES) {

@@ -1,6 +1,7 @@
 // Public API of ddpg-wasm.
 // Engine and networks
-export { loadEngine, Engine } from './nn/engine.js';
+export { loadEngine, Engine, type EngineOptions } from './nn/engine.js';
+export { hostHasSimd } from './engine/load.js';
 export type { WasmSource } from './engine/load.js';
 export { Mlp, type MlpOptions, type BackwardOptions } from './nn/mlp.js';
 export type { JoinSpec, LayerLayout } from './nn/layout.js';

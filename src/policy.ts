@@ -7,7 +7,7 @@
 // plus any provenance the writer adds (env, steps, …). act(obs) = scale ⊙ μ(obs) + bias with
 // scale = (high − low)/2 and bias = (high + low)/2: the agent's deterministic action (DDPG's or TD3's), bit
 // for bit.
-import { loadEngine, Engine } from './nn/engine.js';
+import { loadEngine, Engine, type EngineOptions } from './nn/engine.js';
 import type { WasmSource } from './engine/load.js';
 import { CheckpointError, decodeCheckpoint, encodeCheckpoint, type CheckpointContent } from './checkpoint/format.js';
 import { checkFinite, checkLength, checkOptions, fail } from './errors.js';
@@ -97,8 +97,9 @@ export function toPolicyContent(content: CheckpointContent, source = '<bytes>'):
 }
 
 /** Loads a policy (or an agent checkpoint's actor) from file bytes. `engine` is an engine to share, or where
- *  to load the .wasm from (URL, path, bytes, Module); default: the engine shipped beside this package. */
-export async function loadPolicy(bytes: Uint8Array | ArrayBuffer, engine?: Engine | WasmSource, source = '<bytes>'): Promise<Policy> {
+ *  to load the .wasm from (URL, path, bytes, Module), or loadEngine's options ({ simd: false }: the build
+ *  without SIMD); default: the engine shipped beside this package, the SIMD build where the host has SIMD. */
+export async function loadPolicy(bytes: Uint8Array | ArrayBuffer, engine?: Engine | WasmSource | EngineOptions, source = '<bytes>'): Promise<Policy> {
   const data = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes;
   const content = toPolicyContent(decodeCheckpoint(data, source), source);
   const eng = engine instanceof Engine ? engine : await loadEngine(engine);

@@ -5,6 +5,8 @@
 export interface EngineExports {
   memory: WebAssembly.Memory;
   heapBase(): number;
+  /** 1 in the SIMD build, 0 in the build without SIMD. */
+  simd(): number;
   /** Returns 1 if a new parameter or moment is not finite, else 0. */
   adamStep(p: number, g: number, m: number, v: number, n: number, lr: number, beta1: number, beta2: number,
            eps: number, weightDecay: number, biasCorrection1: number, biasCorrection2: number): number;

@@ -1,10 +1,26 @@
 // Finding and instantiating the engine's .wasm: from a URL (fetch + instantiateStreaming), from bytes,
-// or — in Node only — from a file path. The default is engine.wasm shipped in build/ beside src/ and dist/.
+// or — in Node only — from a file path. The default is shipped in build/ beside src/ and dist/: engine.wasm,
+// or engine-scalar.wasm (the same engine compiled without SIMD, same results bit for bit) on a host whose
+// WebAssembly lacks SIMD — or when asked for.
 import type { EngineExports } from './abi.js';
 
 export type WasmSource = string | URL | ArrayBuffer | ArrayBufferView | WebAssembly.Module;
 
-const DEFAULT_WASM_URL = new URL('../../build/engine.wasm', import.meta.url);
+const SIMD_WASM_URL = new URL('../../build/engine.wasm', import.meta.url);
+const SCALAR_WASM_URL = new URL('../../build/engine-scalar.wasm', import.meta.url);
+
+// (module (func (result v128) i32.const 0 i32x4.splat)): valid exactly where WebAssembly has SIMD.
+const SIMD_PROBE = Uint8Array.of(0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 8, 1, 6, 0, 65, 0, 253, 17, 11);
+
+/** Whether this host's WebAssembly has 128-bit SIMD (fixed-width SIMD, part of WebAssembly 2.0). */
+export function hostHasSimd(): boolean {
+  return WebAssembly.validate(SIMD_PROBE);
+}
+
+/** The engine build shipped with the package: with SIMD unless `simd` is false or the host lacks it. */
+export function defaultEngineUrl(simd: boolean = hostHasSimd()): URL {
+  return simd ? SIMD_WASM_URL : SCALAR_WASM_URL;
+}
 
 function isNode(): boolean {
   return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
@@ -36,7 +52,7 @@ async function instantiate(source: WasmSource): Promise<WebAssembly.Instance> {
   return (await WebAssembly.instantiate(await response.arrayBuffer(), {})).instance;
 }
 
-export async function instantiateEngine(source: WasmSource = DEFAULT_WASM_URL): Promise<EngineExports> {
+export async function instantiateEngine(source: WasmSource = defaultEngineUrl()): Promise<EngineExports> {
   const instance = await instantiate(source);
   return instance.exports as unknown as EngineExports;
 }

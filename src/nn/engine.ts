@@ -1,18 +1,21 @@
 // Engine: the loaded .wasm and its memory arena (src/engine/) composed with what lives in it — the
 // factories for Mlp and Adam, target-network updates and the MSE loss. It lives in nn/ so that the
 // arrows run one way: nn builds on engine/, which knows nothing of networks.
-import { checkFinite, checkLength, fail } from '../errors.js';
-import { instantiateEngine, type WasmSource } from '../engine/load.js';
+import { checkFinite, checkLength, checkOptions, fail } from '../errors.js';
+import { defaultEngineUrl, hostHasSimd, instantiateEngine, type WasmSource } from '../engine/load.js';
 import { Runtime } from '../engine/runtime.js';
 import { Adam, type AdamOptions } from './adam.js';
 import { Mlp, type MlpOptions } from './mlp.js';
 
 export class Engine {
   readonly runtime: Runtime;
+  /** Whether this engine is the build with WebAssembly SIMD (build/engine.wasm) or without (engine-scalar.wasm). */
+  readonly simd: boolean;
   private mseScratch = { ptr: 0, n: 0 };
 
   constructor(runtime: Runtime) {
     this.runtime = runtime;
+    this.simd = runtime.wasm.simd() === 1;
   }
 
   mlp(opts: MlpOptions): Mlp {
@@ -71,8 +74,28 @@ export class Engine {
   }
 }
 
-/** Loads the engine: from the default build/engine.wasm (Node: file, browser: fetch), a URL, a path or bytes. */
-export async function loadEngine(source?: WasmSource): Promise<Engine> {
+export interface EngineOptions {
+  /** true: the SIMD build (fails where WebAssembly lacks SIMD); false: the build without SIMD. Default: the
+   *  SIMD build where the host has SIMD (WebAssembly.validate), else the other. Both give the same bits. */
+  simd?: boolean;
+}
+
+/** Loads the engine: the build shipped in build/ (Node: file, browser: fetch) chosen by `options.simd`, or the
+ *  .wasm at a URL or path, or from bytes. */
+export async function loadEngine(source?: WasmSource | EngineOptions): Promise<Engine> {
+  if (isEngineOptions(source)) {
+    checkOptions(source, 'loadEngine(options)', ['simd']);
+    const { simd } = source;
+    if (simd !== undefined && typeof simd !== 'boolean') fail(`loadEngine({ simd }): simd must be true, false or left out, got ${JSON.stringify(simd)}`);
+    if (simd === true && !hostHasSimd()) fail('loadEngine({ simd: true }): this WebAssembly host has no SIMD; leave simd out to get the build without it');
+    source = defaultEngineUrl(simd ?? hostHasSimd());
+  }
   const wasm = await instantiateEngine(source);
   return new Engine(new Runtime(wasm));
+}
+
+/** A plain options object, as opposed to a WasmSource (string, URL, bytes, Module). */
+export function isEngineOptions(x: unknown): x is EngineOptions {
+  return typeof x === 'object' && x !== null && !(x instanceof URL) && !(x instanceof ArrayBuffer) &&
+    !ArrayBuffer.isView(x) && !(x instanceof WebAssembly.Module) && !(x instanceof Engine);
 }
