@@ -14,8 +14,8 @@ import {
 } from '../../src/index.js';
 import { GEOM_STRIDE, MUJOCO_TASKS, type FromWorker, type Mode, type MujocoTrainParams, type Scene, type TaskId, type ToWorker } from './mujoco-protocol.js';
 import { StepRate } from './step-rate.js';
+import { ENGINE_URL } from './engine-url.js';
 
-const WASM_URL = new URL('./engine.wasm', import.meta.url);
 const MUJOCO_JS = new URL('./mujoco/mujoco.js', import.meta.url);
 const SLICE_MS = 30; // training time per slice: ~30 frames per second reach the page
 const PAUSE_BETWEEN_EPISODES_MS = 700;
@@ -142,7 +142,7 @@ function frame(tr: Tracked, steps: number, episodes: number, sps: number): void 
 async function newTraining(id: TaskId, p: MujocoTrainParams): Promise<Training> {
   const tracked = await trackedEnv(id);
   const { env } = tracked;
-  const agent = new TD3(await loadEngine(WASM_URL), { // a fresh engine per agent: its arena starts empty
+  const agent = new TD3(await loadEngine(ENGINE_URL), { // a fresh engine per agent: its arena starts empty
     obsDim: env.observationSpace.shape[0], actDim: env.actionSpace.shape[0],
     actionLow: Array.from(env.actionSpace.low), actionHigh: Array.from(env.actionSpace.high),
     ...TD3_PRESETS[id]?.config,
@@ -253,12 +253,12 @@ async function load(m: Extract<ToWorker, { type: 'load' }>): Promise<void> {
   const id = env === undefined ? task : env;
   if (!isTask(id)) throw new Error(`${m.source} holds a policy for ${String(id)}; this page runs ${MUJOCO_TASKS.join(' and ')} (the Pendulum page runs Pendulum-v1)`);
   if (content.kind === 'agent') {
-    const agent = agentFromCheckpoint(await loadEngine(WASM_URL), content, m.source);
+    const agent = agentFromCheckpoint(await loadEngine(ENGINE_URL), content, m.source);
     const run = content.meta.run as RunState | undefined;
     loaded = { agent, task: id, source: m.source, run: run?.trainer ? run : undefined, hasReplay: content.meta.replay !== undefined };
     training = undefined;
   }
-  const policy = await loadPolicy(encodeCheckpoint(asPolicy), WASM_URL, m.source); // the actor only: no second decode of a replay buffer
+  const policy = await loadPolicy(encodeCheckpoint(asPolicy), ENGINE_URL, m.source); // the actor only: no second decode of a replay buffer
   const steps = Number.isInteger(policy.meta.steps) ? `, ${String(policy.meta.steps)} steps` : '';
   await startWatching(policy, id, `${m.label}${steps}`, m.seed, m.speed);
 }
@@ -292,7 +292,7 @@ async function handle(m: ToWorker): Promise<void> {
     case 'watchAgent': {
       if (!training) throw new Error('there is no agent trained here yet: press Train first');
       const steps = training.trainer.step;
-      const policy = await loadPolicy(encodePolicy(training.agent, { env: training.task, steps }), WASM_URL);
+      const policy = await loadPolicy(encodePolicy(training.agent, { env: training.task, steps }), ENGINE_URL);
       await startWatching(policy, training.task, `current agent after ${steps} steps`, m.seed, m.speed);
       break;
     }

@@ -4,9 +4,9 @@
 import { DDPG, encodePolicy, loadEngine, loadPolicy, makeEnv, DDPG_PRESETS, Trainer, type Env, type Policy } from '../../src/index.js';
 import type { FromWorker, Mode, ToWorker, TrainParams } from './protocol.js';
 import { StepRate } from './step-rate.js';
+import { ENGINE_URL } from './engine-url.js';
 
 const ENV_ID = 'Pendulum-v1';
-const WASM_URL = new URL('./engine.wasm', import.meta.url);
 const SLICE_MS = 30; // training time per slice: ~30 frames per second reach the page
 const DT_MS = 50; // Pendulum-v1's dt = 0.05 s: real time in watch mode
 const PAUSE_BETWEEN_EPISODES_MS = 700;
@@ -54,7 +54,7 @@ function frame(tr: Tracked, steps: number, episodes: number, sps: number): void 
 
 async function newTraining(p: TrainParams): Promise<Training> {
   const env = makeEnv(ENV_ID);
-  const agent = new DDPG(await loadEngine(WASM_URL), { // a fresh engine per agent: its arena starts empty
+  const agent = new DDPG(await loadEngine(ENGINE_URL), { // a fresh engine per agent: its arena starts empty
     obsDim: 3, actDim: 1, actionLow: Array.from(env.actionSpace.low), actionHigh: Array.from(env.actionSpace.high),
     ...DDPG_PRESETS[ENV_ID].config,
     actorHidden: [p.hidden, p.hidden], criticHidden: [p.hidden, p.hidden], actorLr: p.actorLr, criticLr: p.criticLr,
@@ -134,12 +134,12 @@ async function handle(m: ToWorker): Promise<void> {
       setStatus('idle', false, 'reset: press Start to train a new agent');
       break;
     case 'watch':
-      startWatching(await loadPolicy(new Uint8Array(m.bytes), WASM_URL, m.source), m.label, m.seed, m.speed);
+      startWatching(await loadPolicy(new Uint8Array(m.bytes), ENGINE_URL, m.source), m.label, m.seed, m.speed);
       break;
     case 'watchAgent': {
       if (!training) throw new Error('there is no agent yet: start training first');
       const steps = training.trainer.step;
-      const policy = await loadPolicy(encodePolicy(training.agent, { env: ENV_ID, steps }), WASM_URL);
+      const policy = await loadPolicy(encodePolicy(training.agent, { env: ENV_ID, steps }), ENGINE_URL);
       startWatching(policy, `current agent after ${steps} steps`, m.seed, m.speed);
       break;
     }
