@@ -2,7 +2,7 @@
 //
 //   npm run bench                    full run (a few minutes), writes bench/results/latest.json
 //   npm run bench -- --quick         smoke run (BENCH_QUICK=1 works too): short sampling, no CLI training run
-//   npm run bench -- --only=gemm,ddpg   sections: peak (always), gemm, mlp, ddpg, td3, infer, e2e, heap, mujoco
+//   npm run bench -- --only=gemm,ddpg   sections: peak (always), gemm, mlp, ddpg, td3, infer, e2e, heap, mujoco, scalar
 //   npm run bench -- --readme        also rewrite the table in bench/README.md
 //   BENCH_MAX_TIME=1 BENCH_ROUNDS=3  seconds of sampling per case and round, interleaved rounds (default 0.4 s × 3;
 //                                    quick 0.2 s × 1)
@@ -21,6 +21,7 @@ import { inferenceSection } from './cases/inference.js';
 import { e2eSection } from './cases/e2e.js';
 import { heapCheck, type HeapResult } from './cases/heap.js';
 import { mujocoSection, mujocoTable, type MujocoRow } from './cases/mujoco.js';
+import { scalarBuildSection, scalarBuildTable, type ScalarRow } from './cases/scalar-build.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -59,6 +60,11 @@ if (want('mujoco')) {
   console.error('— mujoco');
   mujoco = await mujocoSection(engine, quick);
 }
+let scalar: ScalarRow[] | undefined;
+if (want('scalar')) {
+  console.error('— scalar');
+  scalar = await scalarBuildSection(ctx);
+}
 ctx.samplePeak();
 { // the peak row: per-call times from the GFLOP/s samples
   const flops = sections[0].rows[0].flops!;
@@ -94,6 +100,10 @@ if (mujoco) {
     'env step: the registered env (wrappers, ctrl, mj_step × frame skip, mj_rnePostConstraint, obs/reward/info), random actions, each step timed alone; ' +
     'update: median of one TD3 update (mean over a policyDelay cycle) on the task\'s own transitions', '', mujocoTable(mujoco));
 }
+if (scalar) {
+  out.push('', '## The engine without SIMD (build/engine-scalar.wasm, the fallback where WebAssembly lacks SIMD) next to the SIMD build', '',
+    'same run, interleaved rounds; both builds compute the same bits (test/engine-builds.test.ts)', '', scalarBuildTable(scalar));
+}
 const targets = checkTargets(sections, ctx.peakGflops, heap?.ok);
 out.push('', '## Targets (issue 4)', '', targetsTable(targets));
 const wall = (performance.now() - t0) / 1e3;
@@ -105,7 +115,7 @@ fs.mkdirSync(path.join(HERE, 'results'), { recursive: true });
 const jsonPath = path.join(HERE, 'results', quick || only ? 'partial.json.tmp' : 'latest.json'); // *.tmp is git-ignored
 fs.writeFileSync(jsonPath, JSON.stringify({
   date: new Date().toISOString(), quick, only: only ?? null, timing: ctx.timing, machine, tfjs: ctx.tfDescriptions, tfNotes: [...ctx.tfNotes],
-  peakGflops: ctx.peakGflops, sections, heap: heap ?? null, mujoco: mujoco ?? null, targets, wallSec: wall,
+  peakGflops: ctx.peakGflops, sections, heap: heap ?? null, mujoco: mujoco ?? null, scalar: scalar ?? null, targets, wallSec: wall,
 }, null, 2) + '\n');
 console.error(`wrote ${path.relative(process.cwd(), jsonPath)}`);
 
