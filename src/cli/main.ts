@@ -1,13 +1,17 @@
 #!/usr/bin/env node
 // ddpg-wasm command line: dispatches to the subcommands. Usage errors exit with code 2, printed after the
 // usage text so that the last line a user reads is what was wrong.
-import { readFileSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { evalCommand, EVAL_HELP } from './eval.js';
 import { exportCommand, EXPORT_HELP } from './export.js';
 import { gradcheckCommand, GRADCHECK_HELP } from './gradcheck.js';
 import { DdpgInputError } from '../errors.js';
 import { UsageError, withFlagNames } from './flags.js';
 import { trainCommand, TRAIN_HELP } from './train.js';
+import { version } from './version.js';
+
+export { version };
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; help: string }> = {
   train: { run: trainCommand, help: TRAIN_HELP },
@@ -20,14 +24,9 @@ const USAGE = `Usage: ddpg-wasm <command> [options]
 Commands:
   train   train DDPG or TD3 on an environment (ddpg-wasm train --help)
   eval    evaluate a checkpoint's deterministic policy (ddpg-wasm eval --help)
-  export  write a checkpoint's actor as a small policy file for loadPolicy (ddpg-wasm export --help)
+  export  write a checkpoint's actor for deployment: a policy file, ONNX or a standalone .wasm (ddpg-wasm export --help)
   gradcheck  check an MLP's backward pass against finite differences (ddpg-wasm gradcheck --help)
   --version  print the version`;
-
-export function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
@@ -58,4 +57,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-process.exitCode = await main(process.argv.slice(2));
+// Run when this file is the program (node dist/cli/main.js, or the npm bin link to it), not when imported.
+if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  process.exitCode = await main(process.argv.slice(2));
+}

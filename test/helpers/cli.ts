@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeCheckpoint } from '../../src/checkpoint/format.js';
+import { main } from '../../src/cli/main.js';
 
 export const CLI = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js');
 
@@ -14,6 +15,19 @@ export function tempDir(tag: string): string {
 export function runCli(args: string[]): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 120_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Runs the CLI in this process (src, not dist), capturing stderr/stdout. */
+export async function cli(args: string[]): Promise<{ code: number; stderr: string; stdout: string }> {
+  const err: string[] = [], out: string[] = [];
+  const [e, o] = [console.error, console.log];
+  console.error = (...a: unknown[]) => { err.push(a.join(' ')); };
+  console.log = (...a: unknown[]) => { out.push(a.join(' ')); };
+  try {
+    return { code: await main(args), stderr: err.join('\n'), stdout: out.join('\n') };
+  } finally {
+    console.error = e; console.log = o;
+  }
 }
 
 export function startCli(args: string[]) {

@@ -9,24 +9,10 @@ import { writeFileAtomic } from '../../src/checkpoint/file.js';
 import { trainCommand } from '../../src/cli/train.js';
 import { FIELDS } from '../../src/rl/config.js';
 import { kebab } from '../../src/cli/flags.js';
-import { runCli, tempDir } from '../helpers/cli.js';
-import { main } from '../../src/cli/main.js';
+import { cli, runCli, tempDir } from '../helpers/cli.js';
 
 const SMALL = ['--actor-hidden', '6', '--critic-hidden', '6', '--batch-size', '8', '--buffer-size', '800', '--learning-starts', '100',
   '--seed', '3', '--quiet', '--eval-episodes', '1'];
-
-/** Runs the CLI in this process, capturing stderr/stdout. */
-async function cli(args: string[]): Promise<{ code: number; stderr: string; stdout: string }> {
-  const err: string[] = [], out: string[] = [];
-  const [e, o] = [console.error, console.log];
-  console.error = (...a: unknown[]) => { err.push(a.join(' ')); };
-  console.log = (...a: unknown[]) => { out.push(a.join(' ')); };
-  try {
-    return { code: await main(args), stderr: err.join('\n'), stdout: out.join('\n') };
-  } finally {
-    console.error = e; console.log = o;
-  }
-}
 
 describe('bad flag values', () => {
   const numeric = ['--steps', '--seed', '--checkpoint-every', '--eval-episodes',
