@@ -15,6 +15,7 @@ const MODULES = [
   ['assembly/kernels.ts',      'kernels',         ['simd']],
   ['assembly/index.ts',        'release-scalar',  []],
   ['assembly/kernels.ts',      'kernels-scalar',  []],
+  ['assembly/policy-module.ts', 'policy-module',  []],
 ];
 
 for (const [entry, target, features] of MODULES) {

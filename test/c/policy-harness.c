@@ -1,0 +1,60 @@
+/* Runs a policy module exported by `export --format wasm` natively, through wasm2c (test/export-wasm.test.ts,
+ * docs/standalone-wasm.md). The module is translated with the module name "policy":
+ *
+ *   wasm2c policy.wasm -n policy -o policy.c
+ *   cc -O2 -ffp-contract=off -I<dir of wasm-rt-impl.h> policy-harness.c policy.c wasm-rt-impl.c -lm -o policy-harness
+ *
+ * Usage: policy-harness OBS_FILE. OBS_FILE holds observations back to back, obs_dim little-endian float32
+ * each. Prints "obs_dim act_dim", then one line per observation: the act_dim action values as the hex of
+ * their float32 bits (so the caller compares bits, not decimal renderings). */
+#include <stdio.h>
+#include <string.h>
+
+#include "policy.h"
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#error "this harness copies little-endian floats straight into wasm memory: little-endian hosts only"
+#endif
+
+int main(int argc, char **argv) {
+  if (argc != 2) {
+    fprintf(stderr, "usage: %s OBS_FILE\n", argv[0]);
+    return 2;
+  }
+  FILE *in = fopen(argv[1], "rb");
+  if (!in) {
+    perror(argv[1]);
+    return 2;
+  }
+  wasm_rt_init();
+  Z_policy_init_module();
+  Z_policy_instance_t policy;
+  Z_policy_instantiate(&policy);
+
+  wasm_rt_memory_t *memory = Z_policyZ_memory(&policy);
+  const u32 obs_dim = Z_policyZ_obs_dim(&policy), act_dim = Z_policyZ_act_dim(&policy);
+  const u32 obs = Z_policyZ_obs_ptr(&policy), action = Z_policyZ_action_ptr(&policy);
+  if ((u64)obs + 4u * obs_dim > memory->size || (u64)action + 4u * act_dim > memory->size) {
+    fprintf(stderr, "obs_ptr / action_ptr outside memory\n");
+    return 1;
+  }
+  printf("%u %u\n", obs_dim, act_dim);
+  for (;;) {
+    size_t got = fread(memory->data + obs, 4, obs_dim, in);
+    if (got == 0 && feof(in)) break;
+    if (got != obs_dim) {
+      fprintf(stderr, "%s: truncated observation (%zu of %u floats)\n", argv[1], got, obs_dim);
+      return 1;
+    }
+    Z_policyZ_act(&policy);
+    for (u32 i = 0; i < act_dim; i++) {
+      u32 bits;
+      memcpy(&bits, memory->data + action + 4u * i, 4);
+      printf(i + 1 < act_dim ? "%08x " : "%08x\n", bits);
+    }
+  }
+  fclose(in);
+  Z_policy_free(&policy);
+  wasm_rt_free();
+  return 0;
+}
