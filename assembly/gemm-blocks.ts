@@ -3,9 +3,9 @@
 // epilogue: + C (accumulate), + bias[j] (bias ≠ 0), relu, ⊙ f′(h) (h ≠ 0, h with C's strides).
 // Pointers are byte addresses: a = A(i0, 0), rows of A aRow bytes apart, steps of p aCol bytes apart; b and c
 // at the block's first column, rows bRow / cRow bytes apart. Without SIMD (ASC_FEATURE_SIMD false) each
-// block is four rows of the scalar strips of gemm-row.ts, and the dot product keeps the f32x4 version's lanes
+// block is 2×4 scalar blocks of gemm-row.ts, and the dot product keeps the f32x4 version's lanes
 // as eight scalar sums: the same operations in the same order, so both builds give the same bits.
-import { epilogue, derivative, derivativeScalar, strip4Scalar } from './gemm-row';
+import { epilogue, derivative, derivativeScalar, block2x4Scalar } from './gemm-row';
 
 @inline function mad(acc: v128, a: v128, b: v128): v128 {
   return f32x4.add(acc, f32x4.mul(a, b));
@@ -26,12 +26,11 @@ import { epilogue, derivative, derivativeScalar, strip4Scalar } from './gemm-row
   else blockScalar(k, a, aRow, aCol, b, bRow, c, cRow, accumulate, bias, relu, h, hAct);
 }
 
-// A 4×4 block as four 1×4 strips (h has C's strides).
+// A 4×4 block as two 2×4 blocks (h has C's strides).
 @inline function blockScalar(k: i32, a: usize, aRow: usize, aCol: usize, b: usize, bRow: usize,
                              c: usize, cRow: usize, accumulate: bool, bias: usize, relu: bool, h: usize, hAct: i32): void {
-  for (let r = 0; r < 4; r++) {
-    strip4Scalar(k, a + <usize>r * aRow, aCol, b, bRow, c + <usize>r * cRow, accumulate, bias, relu, h != 0 ? h + <usize>r * cRow : 0, hAct);
-  }
+  block2x4Scalar(k, a, aRow, aCol, b, bRow, c, cRow, accumulate, bias, relu, h, hAct);
+  block2x4Scalar(k, a + 2 * aRow, aRow, aCol, b, bRow, c + 2 * cRow, cRow, accumulate, bias, relu, h != 0 ? h + 2 * cRow : 0, hAct);
 }
 
 @inline function block4x8Simd(k: i32, a: usize, aRow: usize, aCol: usize, b: usize, bRow: usize,

@@ -39,6 +39,32 @@
   return s;
 }
 
+// Scalar twin of a 2×4 block (two rows of A, aRow bytes apart; C and h rows cRow apart): eight running sums
+// in registers, each in order p = 0…k−1 as in strip4Scalar — two rows share every load of B.
+@inline export function block2x4Scalar(k: i32, a: usize, aRow: usize, aCol: usize, b: usize, bRow: usize, c: usize, cRow: usize,
+                                       accumulate: bool, bias: usize, relu: bool, h: usize, hAct: i32): void {
+  let s0: f32 = 0, s1: f32 = 0, s2: f32 = 0, s3: f32 = 0, t0: f32 = 0, t1: f32 = 0, t2: f32 = 0, t3: f32 = 0;
+  let pa = a, pb = b;
+  for (let p = 0; p < k; p++) {
+    const b0 = load<f32>(pb), b1 = load<f32>(pb, 4), b2 = load<f32>(pb, 8), b3 = load<f32>(pb, 12);
+    const u = load<f32>(pa), v = load<f32>(pa + aRow);
+    s0 += u * b0; s1 += u * b1; s2 += u * b2; s3 += u * b3;
+    t0 += v * b0; t1 += v * b1; t2 += v * b2; t3 += v * b3;
+    pa += aCol; pb += bRow;
+  }
+  storeRow4(c, s0, s1, s2, s3, accumulate, bias, relu, h, hAct);
+  storeRow4(c + cRow, t0, t1, t2, t3, accumulate, bias, relu, h != 0 ? h + cRow : 0, hAct);
+}
+
+// c[0:4] = (s + c when accumulating), then the epilogue.
+@inline function storeRow4(c: usize, s0: f32, s1: f32, s2: f32, s3: f32, accumulate: bool, bias: usize, relu: bool, h: usize, hAct: i32): void {
+  if (accumulate) { s0 += load<f32>(c); s1 += load<f32>(c, 4); s2 += load<f32>(c, 8); s3 += load<f32>(c, 12); }
+  const b1 = bias != 0 ? bias + 4 : 0, b2 = bias != 0 ? bias + 8 : 0, b3 = bias != 0 ? bias + 12 : 0;
+  const h1 = h != 0 ? h + 4 : 0, h2 = h != 0 ? h + 8 : 0, h3 = h != 0 ? h + 12 : 0;
+  store<f32>(c, epilogueScalar(s0, bias, relu, h, hAct)); store<f32>(c, epilogueScalar(s1, b1, relu, h1, hAct), 4);
+  store<f32>(c, epilogueScalar(s2, b2, relu, h2, hAct), 8); store<f32>(c, epilogueScalar(s3, b3, relu, h3, hAct), 12);
+}
+
 // Scalar twin of a 1×4 strip: c[0:4] (= or +=) Σ_p A(0, p)·B[p, 0:4], then the epilogue. Four running sums,
 // each in order p = 0…k−1 from zero, then + c when accumulating — the order of every f32x4 kernel here.
 @inline export function strip4Scalar(k: i32, a: usize, aCol: usize, b: usize, bRow: usize, c: usize,
@@ -50,11 +76,7 @@
     s0 += av * load<f32>(pb); s1 += av * load<f32>(pb, 4); s2 += av * load<f32>(pb, 8); s3 += av * load<f32>(pb, 12);
     pa += aCol; pb += bRow;
   }
-  if (accumulate) { s0 += load<f32>(c); s1 += load<f32>(c, 4); s2 += load<f32>(c, 8); s3 += load<f32>(c, 12); }
-  const b1 = bias != 0 ? bias + 4 : 0, b2 = bias != 0 ? bias + 8 : 0, b3 = bias != 0 ? bias + 12 : 0;
-  const h1 = h != 0 ? h + 4 : 0, h2 = h != 0 ? h + 8 : 0, h3 = h != 0 ? h + 12 : 0;
-  store<f32>(c, epilogueScalar(s0, bias, relu, h, hAct)); store<f32>(c, epilogueScalar(s1, b1, relu, h1, hAct), 4);
-  store<f32>(c, epilogueScalar(s2, b2, relu, h2, hAct), 8); store<f32>(c, epilogueScalar(s3, b3, relu, h3, hAct), 12);
+  storeRow4(c, s0, s1, s2, s3, accumulate, bias, relu, h, hAct);
 }
 
 @inline function mad(acc: v128, a: v128, b: v128): v128 {
