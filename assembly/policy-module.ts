@@ -17,46 +17,45 @@
 // with float32 scale and bias. Built without SIMD (the kernels' scalar branches keep the SIMD order of
 // operations) and with abort removed, for wasm2c and small runtimes.
 //
-// Header at DATA_BASE (little-endian u32 words; pointers are absolute byte offsets in memory):
-//    0 magic 'DDPW'   4 version (1)   8 layer count L   12 obs_dim   16 act_dim
-//   20 obs            24 action       28 normalization (0 = none: f64 clip, f64 mean[obs_dim], f64 std[obs_dim])
-//   32 scale f32[act_dim]   36 bias f32[act_dim]   40 end (first byte after the data)   44 reserved (0)
-// then L layer records of 8 words at DATA_BASE + 48 + 32·l:
-//   in, out, activation (0 identity, 1 relu, 2 tanh), W [in × out] f32, b [out] f32, X [in] f32, Y [out] f32, 0
-// These numbers are mirrored by src/export/wasm-policy.ts (the writer); the tests check the two agree.
+// The header, layer records and data are laid out as src/export/policy-data-format.ts defines (shared with
+// the writer, src/export/wasm-policy.ts).
 import { gemmBiasRelu } from './gemm';
 import { ACT_RELU, ACT_TANH, tanhRows } from './activations';
+import {
+  HEADER_WORDS, HeaderWord as H, POLICY_DATA_BASE, POLICY_DATA_MAGIC, POLICY_DATA_VERSION, RECORD_WORDS, RecordWord as R,
+} from '../src/export/policy-data-format';
 
-const DATA_BASE: usize = 65536;
-const MAGIC: u32 = 0x57504444; // the bytes 'D' 'D' 'P' 'W'
-const VERSION: u32 = 1;
-const HEADER_BYTES: usize = 48;
-const RECORD_BYTES: usize = 32;
+const BASE: usize = <usize>POLICY_DATA_BASE;
+const RECORD_BYTES: usize = <usize>RECORD_WORDS << 2;
 
-@inline function word(offset: usize): i32 {
-  return load<i32>(DATA_BASE + offset);
+@inline function header(w: H): i32 {
+  return load<i32>(BASE + (<usize>w << 2));
 }
 
-export function obs_dim(): i32 { return word(12); }
-export function act_dim(): i32 { return word(16); }
-export function obs_ptr(): i32 { return word(20); }
-export function action_ptr(): i32 { return word(24); }
+@inline function field(rec: usize, w: R): i32 {
+  return load<i32>(rec + (<usize>w << 2));
+}
+
+export function obs_dim(): i32 { return header(H.ObsDim); }
+export function act_dim(): i32 { return header(H.ActDim); }
+export function obs_ptr(): i32 { return header(H.Obs); }
+export function action_ptr(): i32 { return header(H.Action); }
 
 export function act(): void {
   // A module without the exporter's data (or with data of another version) traps instead of reading garbage.
-  if (load<u32>(DATA_BASE) != MAGIC || load<u32>(DATA_BASE, 4) != VERSION) unreachable();
-  // The module's own static data (the kernels' row buffer) must end below DATA_BASE: a constant comparison
-  // the optimizer removes, kept so that a kernel with more static data cannot silently overlap the weights.
-  if (__heap_base > DATA_BASE) unreachable();
-  const layers = word(8), obsDim = word(12), actDim = word(16);
-  const obs = <usize>word(20), action = <usize>word(24), norm = <usize>word(28);
-  const scale = <usize>word(32), bias = <usize>word(36);
-  const first = DATA_BASE + HEADER_BYTES;
+  if (<u32>header(H.Magic) != <u32>POLICY_DATA_MAGIC || header(H.Version) != POLICY_DATA_VERSION) unreachable();
+  // The module's own static data (the kernels' row buffer) must end below the policy data: a constant
+  // comparison the optimizer removes, kept so that a kernel with more static data cannot silently overlap it.
+  if (__heap_base > BASE) unreachable();
+  const layers = header(H.Layers), obsDim = header(H.ObsDim), actDim = header(H.ActDim);
+  const obs = <usize>header(H.Obs), action = <usize>header(H.Action), norm = <usize>header(H.Norm);
+  const scale = <usize>header(H.Scale), bias = <usize>header(H.Bias);
+  const first = BASE + (<usize>HEADER_WORDS << 2);
   const last = first + <usize>(layers - 1) * RECORD_BYTES;
 
   // Layer 0's input: the observation itself, or (with normalization) its normalized copy.
   if (norm != 0) {
-    const x0 = <usize>load<i32>(first, 20);
+    const x0 = <usize>field(first, R.X);
     const clip = load<f64>(norm), mean = norm + 8, std = mean + (<usize>obsDim << 3);
     for (let i = 0; i < obsDim; i++) {
       const z = (<f64>load<f32>(obs + (<usize>i << 2)) - load<f64>(mean + (<usize>i << 3))) / load<f64>(std + (<usize>i << 3));
@@ -64,13 +63,12 @@ export function act(): void {
     }
   }
   for (let rec = first; rec <= last; rec += RECORD_BYTES) {
-    const nIn = load<i32>(rec), nOut = load<i32>(rec, 4), fn = load<i32>(rec, 8);
-    const W = <usize>load<i32>(rec, 12), b = <usize>load<i32>(rec, 16);
-    const X = <usize>load<i32>(rec, 20), Y = <usize>load<i32>(rec, 24);
+    const nIn = field(rec, R.In), nOut = field(rec, R.Out), fn = field(rec, R.Act);
+    const W = <usize>field(rec, R.W), b = <usize>field(rec, R.B), X = <usize>field(rec, R.X), Y = <usize>field(rec, R.Y);
     gemmBiasRelu(1, nOut, nIn, X, nIn, 1, W, nOut, Y, nOut, b, fn == ACT_RELU);
     if (fn == ACT_TANH) tanhRows(Y, nOut, 1, nOut);
   }
-  const u = <usize>load<i32>(last, 24);
+  const u = <usize>field(last, R.Y);
   for (let i = 0; i < actDim; i++) {
     const at = <usize>i << 2;
     store<f32>(action + at, <f32>(<f64>load<f32>(scale + at) * <f64>load<f32>(u + at) + <f64>load<f32>(bias + at)));

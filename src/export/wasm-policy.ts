@@ -13,13 +13,13 @@ import {
   readTypes, VALTYPE, WASM_PAGE_BYTES, WasmFormatError,
 } from './wasm-sections.js';
 
-// The data format the runtime reads — mirrored from assembly/policy-module.ts (the tests run one on the other).
-/** Byte offset in memory 0 of the policy data (the runtime's own static data ends below it). */
-export const POLICY_DATA_BASE = 65536;
-const MAGIC = 0x57504444; // 'DDPW'
-export const POLICY_DATA_VERSION = 1;
-const HEADER_BYTES = 48;
-const RECORD_BYTES = 32;
+import {
+  HEADER_WORDS, HeaderWord as H, POLICY_DATA_BASE, POLICY_DATA_MAGIC, POLICY_DATA_VERSION, RECORD_WORDS, RecordWord as R,
+} from './policy-data-format.js';
+
+export { POLICY_DATA_BASE, POLICY_DATA_VERSION };
+const HEADER_BYTES = 4 * HEADER_WORDS;
+const RECORD_BYTES = 4 * RECORD_WORDS;
 /** Largest memory written: 2 GiB, so that every byte offset is a non-negative i32. */
 const MAX_PAGES = 32768;
 
@@ -125,12 +125,15 @@ export function policyData(spec: PolicySpec, actor: Float32Array): { data: Uint8
   const view = new DataView(data.buffer);
   const addr = (p: number) => POLICY_DATA_BASE + p;
   const u32 = (p: number, v: number) => view.setUint32(p, v, true);
-  [MAGIC, POLICY_DATA_VERSION, L, obsDim, actDim, addr(obs), addr(action), norm >= 0 ? addr(norm) : 0, addr(scale), addr(bias),
-    addr(totalBytes), 0].forEach((v, i) => u32(4 * i, v));
+  const header: [H, number][] = [[H.Magic, POLICY_DATA_MAGIC], [H.Version, POLICY_DATA_VERSION], [H.Layers, L], [H.ObsDim, obsDim],
+    [H.ActDim, actDim], [H.Obs, addr(obs)], [H.Action, addr(action)], [H.Norm, norm >= 0 ? addr(norm) : 0], [H.Scale, addr(scale)],
+    [H.Bias, addr(bias)], [H.End, addr(totalBytes)]];
+  for (const [word, value] of header) u32(4 * word, value);
   layers.forEach((layer, l) => {
-    const r = HEADER_BYTES + RECORD_BYTES * l;
-    [layer.in, layer.out, ACTIVATION_CODES[layer.act], addr(params + 4 * layer.wOffset), addr(params + 4 * layer.bOffset),
-      addr(xs[l]), addr(l === L - 1 ? action : xs[l + 1]), 0].forEach((v, i) => u32(r + 4 * i, v));
+    const record: [R, number][] = [[R.In, layer.in], [R.Out, layer.out], [R.Act, ACTIVATION_CODES[layer.act]],
+      [R.W, addr(params + 4 * layer.wOffset)], [R.B, addr(params + 4 * layer.bOffset)], [R.X, addr(xs[l])],
+      [R.Y, addr(l === L - 1 ? action : xs[l + 1])]];
+    for (const [word, value] of record) u32(HEADER_BYTES + RECORD_BYTES * l + 4 * word, value);
   });
   if (spec.obsNormalization) {
     const { mean, std, clip } = spec.obsNormalization;
