@@ -2,7 +2,7 @@
 //
 //   npm run bench                    full run (a few minutes), writes bench/results/latest.json
 //   npm run bench -- --quick         smoke run (BENCH_QUICK=1 works too): short sampling, no CLI training run
-//   npm run bench -- --only=gemm,ddpg   sections: peak (always), gemm, mlp, ddpg, td3, infer, e2e, heap, mujoco, scalar
+//   npm run bench -- --only=gemm,ddpg   sections: peak (always), gemm, mlp, ddpg, td3, infer, e2e, heap, mujoco, scalar, edge
 //   npm run bench -- --readme        also rewrite the table in bench/README.md
 //   BENCH_MAX_TIME=1 BENCH_ROUNDS=3  seconds of sampling per case and round, interleaved rounds (default 0.4 s × 3;
 //                                    quick 0.2 s × 1)
@@ -22,6 +22,7 @@ import { e2eSection } from './cases/e2e.js';
 import { heapCheck, type HeapResult } from './cases/heap.js';
 import { mujocoSection, mujocoTable, type MujocoRow } from './cases/mujoco.js';
 import { scalarBuildSection, scalarBuildTable, type ScalarRow } from './cases/scalar-build.js';
+import { edgeSection, edgeTable, type EdgeRow } from './cases/edge.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -65,6 +66,12 @@ if (want('scalar')) {
   console.error('— scalar');
   scalar = await scalarBuildSection(ctx);
 }
+let edge: EdgeRow[] | undefined;
+const edgeNotes: string[] = [];
+if (want('edge')) {
+  console.error('— edge');
+  edge = await edgeSection(ctx, edgeNotes);
+}
 ctx.samplePeak();
 { // the peak row: per-call times from the GFLOP/s samples
   const flops = sections[0].rows[0].flops!;
@@ -104,6 +111,10 @@ if (scalar) {
   out.push('', '## The engine without SIMD (build/engine-scalar.wasm, the fallback where WebAssembly lacks SIMD) next to the SIMD build', '',
     'same run, interleaved rounds; both builds compute the same bits (test/engine-builds.test.ts)', '', scalarBuildTable(scalar));
 }
+if (edge) {
+  out.push('', '## Deployment formats: one observation → action in each runtime (median per observation)', '', edgeTable(edge));
+  for (const n of edgeNotes) out.push('', `note: ${n}`);
+}
 const targets = checkTargets(sections, ctx.peakGflops, heap?.ok);
 out.push('', '## Targets (issue 4)', '', targetsTable(targets));
 const wall = (performance.now() - t0) / 1e3;
@@ -115,7 +126,7 @@ fs.mkdirSync(path.join(HERE, 'results'), { recursive: true });
 const jsonPath = path.join(HERE, 'results', quick || only ? 'partial.json.tmp' : 'latest.json'); // *.tmp is git-ignored
 fs.writeFileSync(jsonPath, JSON.stringify({
   date: new Date().toISOString(), quick, only: only ?? null, timing: ctx.timing, machine, tfjs: ctx.tfDescriptions, tfNotes: [...ctx.tfNotes],
-  peakGflops: ctx.peakGflops, sections, heap: heap ?? null, mujoco: mujoco ?? null, scalar: scalar ?? null, targets, wallSec: wall,
+  peakGflops: ctx.peakGflops, sections, heap: heap ?? null, mujoco: mujoco ?? null, scalar: scalar ?? null, edge: edge ?? null, targets, wallSec: wall,
 }, null, 2) + '\n');
 console.error(`wrote ${path.relative(process.cwd(), jsonPath)}`);
 

@@ -1,10 +1,10 @@
 // `export --format wasm` (src/export/wasm-policy.ts): one self-contained WebAssembly module per policy that
 // imports nothing, exports exactly the ABI of docs/standalone-wasm.md and acts bit-identically to
 // loadPolicy — instantiated in Node, and natively after wasm2c + the system C compiler (no JavaScript engine).
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import seedrandom from 'seedrandom';
 import { CheckpointError, DDPG, decodeCheckpoint, encodeCheckpoint, encodePolicy, loadEngine, loadPolicy, TD3,
@@ -13,9 +13,9 @@ import type { CheckpointContent } from '../src/checkpoint/format.js';
 import { makeEnv } from '../src/envs/index.js';
 import { Trainer } from '../src/rl/trainer.js';
 import { POLICY_DATA_BASE, policyToWasm, readPolicyRuntime } from '../src/export/wasm-policy.js';
+import { buildNativePolicy, findToolchain, which } from './helpers/wasm2c.js';
 import { addDataSegment, readSections, s32Leb, SECTION, u32Leb, Reader, WasmFormatError } from '../src/export/wasm-sections.js';
 
-const HARNESS = join(import.meta.dirname, 'c', 'policy-harness.c');
 const ABI_EXPORTS = [['act', 'function'], ['act_dim', 'function'], ['action_ptr', 'function'], ['memory', 'memory'],
   ['obs_dim', 'function'], ['obs_ptr', 'function']];
 
@@ -123,11 +123,6 @@ function bitMismatches(a: Float32Array, b: Float32Array): number {
   return n;
 }
 
-function which(cmd: string): string | undefined {
-  const r = spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' });
-  return r.status === 0 ? r.stdout.trim() : undefined;
-}
-
 describe('the exported module', () => {
   it('imports nothing and exports exactly memory, obs_dim, act_dim, obs_ptr, action_ptr and act', () => {
     for (const c of cases) {
@@ -194,20 +189,14 @@ describe('the exported module', () => {
   it('acts bit-identically to loadPolicy natively: wasm2c + the C compiler, outside any JavaScript engine', (ctx) => {
     const toolchain = findToolchain();
     if (typeof toolchain === 'string') { console.warn(`skipped: ${toolchain}`); ctx.skip(); return; }
-    const { wasm2c, cc, rtDir } = toolchain;
-    const rtObject = join(work, 'wasm-rt-impl.o');
-    execFileSync(cc, ['-O2', '-c', join(rtDir, 'wasm-rt-impl.c'), '-I', rtDir, '-o', rtObject]);
     for (const [k, c] of cases.entries()) {
       const dir = join(work, `native-${k}`);
-      mkdirSync(dir);
-      writeFileSync(join(dir, 'policy.wasm'), c.wasm);
-      execFileSync(wasm2c, ['policy.wasm', '-n', 'policy', '-o', 'policy.c'], { cwd: dir });
-      execFileSync(cc, ['-O2', '-ffp-contract=off', '-I', '.', '-I', rtDir, HARNESS, 'policy.c', rtObject, '-lm', '-o', 'policy-harness'], { cwd: dir });
+      const harness = buildNativePolicy(c.wasm, dir, toolchain);
       const obsFile = join(dir, 'obs.bin');
       const all = new Float32Array(c.obs.length * c.obs[0].length);
       c.obs.forEach((o, i) => all.set(o, i * o.length));
       writeFileSync(obsFile, new Uint8Array(all.buffer));
-      const [head, ...lines] = execFileSync(join(dir, 'policy-harness'), [obsFile], { encoding: 'utf8', maxBuffer: 64 << 20 }).trim().split('\n');
+      const [head, ...lines] = execFileSync(harness, [obsFile], { encoding: 'utf8', maxBuffer: 64 << 20 }).trim().split('\n');
       const sizes = c.content.meta.sizes as number[];
       expect(head).toBe(`${sizes[0]} ${sizes[sizes.length - 1]}`);
       expect(lines.length).toBe(c.obs.length);
@@ -216,21 +205,6 @@ describe('the exported module', () => {
     }
   });
 });
-
-/** wasm2c, a C compiler and the directory of wabt's wasm-rt-impl.c — or why the native test cannot run. */
-function findToolchain(): { wasm2c: string; cc: string; rtDir: string } | string {
-  const wasm2c = which('wasm2c');
-  if (!wasm2c) return 'wasm2c (Debian package wabt) is not installed';
-  const cc = [process.env.CC, 'cc', 'gcc', 'clang'].find((c) => c && which(c));
-  if (!cc) return 'no C compiler (cc, gcc or clang) found';
-  // wasm2c's runtime: Debian ships it in /usr/share/wabt/wasm2c (wasm-rt.h in /usr/include); a wabt build
-  // from source has it in wasm2c/ of the source tree, next to bin/.
-  const prefix = dirname(dirname(realpathSync(wasm2c)));
-  const rtDir = [join(prefix, 'share', 'wabt', 'wasm2c'), join(prefix, 'wasm2c'), '/usr/share/wabt/wasm2c', '/usr/src/wasm2c']
-    .find((d) => existsSync(join(d, 'wasm-rt-impl.c')));
-  if (!rtDir) return `wasm2c's runtime (wasm-rt-impl.c) was not found beside ${wasm2c}`;
-  return { wasm2c, cc, rtDir };
-}
 
 describe('policyToWasm', () => {
   it('is deterministic and changes only the memory, data and data count sections of the runtime', async () => {
