@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { evalCommand, EVAL_HELP } from './eval.js';
 import { exportCommand, EXPORT_HELP } from './export.js';
 import { gradcheckCommand, GRADCHECK_HELP } from './gradcheck.js';
+import { reportCommand, REPORT_HELP } from './report.js';
 import { DdpgInputError } from '../errors.js';
 import { UsageError, withFlagNames } from './flags.js';
 import { trainCommand, TRAIN_HELP } from './train.js';
@@ -18,6 +19,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; help:
   eval: { run: evalCommand, help: EVAL_HELP },
   export: { run: exportCommand, help: EXPORT_HELP },
   gradcheck: { run: gradcheckCommand, help: GRADCHECK_HELP },
+  report: { run: reportCommand, help: REPORT_HELP },
 };
 
 const USAGE = `Usage: ddpg-wasm <command> [options]
@@ -26,6 +28,7 @@ Commands:
   eval    evaluate a checkpoint's deterministic policy (ddpg-wasm eval --help)
   export  write a checkpoint's actor for deployment: a policy file, ONNX or a standalone .wasm (ddpg-wasm export --help)
   gradcheck  check an MLP's backward pass against finite differences (ddpg-wasm gradcheck --help)
+  report  aggregate run folders over seeds: mean ± std, median, IQM with bootstrap CIs, curves (ddpg-wasm report --help)
   --version  print the version`;
 
 export async function main(argv: string[]): Promise<number> {
