@@ -48,6 +48,13 @@ export class Progress {
     this.out.write(tty ? `\r${line}\x1b[K` : `${line}\n`);
   }
 
+  /** A line of its own (a periodic evaluation's result): on a TTY it replaces the progress line, which the next
+   *  tick draws again below it. */
+  note(line: string): void {
+    this.out.write(this.out.isTTY ? `\r${line}\x1b[K\n` : `${line}\n`);
+    this.lastDraw = 0;
+  }
+
   done(): void {
     if (this.out.isTTY) this.out.write('\n');
   }

@@ -1,6 +1,7 @@
 // The training loop of `train`, new or resumed: the trainer in slices (so SIGINT/SIGTERM get through), the
 // metrics rows, periodic checkpoints (written only when the whole training state is finite and the policy
-// acts finitely), the learning curves, the final evaluation and the summary line.
+// acts finitely), periodic evaluations (--eval-every: evals.csv), the learning curves, the final evaluation and
+// the summary line.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { saveCheckpoint } from '../checkpoint/file.js';
@@ -15,7 +16,7 @@ import { curveSvg } from './curve-svg.js';
 import { Progress } from './progress.js';
 import { pointsFromMetrics, qVsReturnSvg } from './q-vs-return-svg.js';
 import type { RunMeta } from './run-meta.js';
-import { CHECKPOINT_FILE, METRICS_HEADER, metricsRow, writeText } from './run-files.js';
+import { CHECKPOINT_FILE, EVALS_FILE, EVALS_HEADER, evalsRow, METRICS_HEADER, metricsRow, writeText } from './run-files.js';
 
 /** Evaluation episodes reset with seeds EVAL_SEED_BASE + i: never the training stream. */
 export const EVAL_SEED_BASE = 100_000;
@@ -51,6 +52,28 @@ export async function runLoop(agent: Agent, trainer: Trainer, dir: string, meta:
     saveCheckpoint(file, agentToCheckpoint(agent, { withReplay: true, meta: { run } }));
   };
   writeMetrics(); // a resumed run drops rows logged after its checkpoint
+  // Periodic evaluation. Each one is a function of the agent's weights (and observation statistics) only: a fresh
+  // env per evaluation, reset with the seeds of the final one, deterministic actions — no training env, random
+  // stream, noise or replay write is touched, so training is the same bits with or without it, and a resume
+  // recomputes the rows after its checkpoint exactly.
+  const evals = meta.evals;
+  const writeEvals = () => writeText(join(dir, EVALS_FILE), [EVALS_HEADER, ...evals].join('\n') + '\n');
+  if (meta.evalEvery > 0) writeEvals(); // as metrics.csv: a resume drops rows logged after its checkpoint
+  let lastEvalStep = evals.length * meta.evalEvery; // readRunMeta: one row per evaluation due by the checkpoint's step
+  const evalDue = (step: number) => meta.evalEvery > 0 && step % meta.evalEvery === 0 && step > lastEvalStep;
+  const periodicEval = async () => {
+    const env = await createEnv(meta.env);
+    try {
+      const ev = evaluate(agent, env, meta.evalEpisodes, EVAL_SEED_BASE);
+      evals.push(evalsRow(trainer.step, ev));
+      lastEvalStep = trainer.step;
+      writeEvals();
+      progress?.note(`eval at step ${trainer.step}: ${formatEval(ev.mean, ev.std, meta.evalEpisodes)}`);
+    } finally {
+      (env as { close?: () => void }).close?.(); // a MuJoCo env's model and data, now rather than at collection
+    }
+  };
+  const checkpointDue = (step: number) => step % meta.checkpointEvery === 0 && step < meta.totalSteps;
   let stopSignal: string | undefined;
   const onSignal = (sig: string) => { stopSignal = sig; };
   process.once('SIGINT', onSignal);
@@ -63,13 +86,21 @@ export async function runLoop(agent: Agent, trainer: Trainer, dir: string, meta:
     };
     const onStep = (step: number) => {
       progress?.tick(step);
-      if (step % meta.checkpointEvery === 0 && step < meta.totalSteps) { checkpoint(); lastCheckpointStep = step; }
+      // At an evaluation step the slice ends here; the loop below evaluates, then writes the checkpoint due at the
+      // same step, so that checkpoint holds the row: a resume from it neither repeats nor loses it (and a kill
+      // between the two leaves the previous checkpoint, whose resume drops the row and computes it again).
+      if (evalDue(step)) return true;
+      if (checkpointDue(step)) { checkpoint(); lastCheckpointStep = step; }
       return stopSignal !== undefined;
     };
     // The loop is synchronous; yield to the event loop every few ms so SIGINT/SIGTERM handlers can run.
     while (trainer.step < meta.totalSteps && stopSignal === undefined) {
       const sliceEnd = performance.now() + 50;
       trainer.run(meta.totalSteps, onEpisode, (step) => onStep(step) || (step % 64 === 0 && performance.now() > sliceEnd));
+      if (evalDue(trainer.step)) {
+        await periodicEval();
+        if (checkpointDue(trainer.step)) { checkpoint(); lastCheckpointStep = trainer.step; }
+      }
       await new Promise((resolve) => setImmediate(resolve));
     }
     progress?.tick(trainer.step, true);

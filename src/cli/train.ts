@@ -1,8 +1,9 @@
 // `ddpg-wasm train`: train an agent (DDPG or TD3, src/rl/algorithms.ts) on an environment, writing a run
-// folder (config.json, metrics.csv, checkpoint.ddpg, curve.svg), with periodic checkpoints, exact resume and
-// a clean stop on SIGINT/SIGTERM (the loop: run-loop.ts). It works through the agent contract: no algorithm is
-// named here. One process writes a run folder at a time (run-lock.ts). A resume continues the run as it was
-// started: flags that would change it are refused, naming the flag and the run's value.
+// folder (config.json, metrics.csv, checkpoint.ddpg, curve.svg, evals.csv), with periodic checkpoints and
+// evaluations, exact resume and a clean stop on SIGINT/SIGTERM (the loop: run-loop.ts). It works through the
+// agent contract: no algorithm is named here. One process writes a run folder at a time (run-lock.ts). A
+// resume continues the run as it was started: flags that would change it are refused, naming the flag and the
+// run's value.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -39,9 +40,12 @@ const usage = () => `Usage: ddpg-wasm train [--env ID] [--algo ${ALGORITHM_NAMES
   --out DIR                 run folder (default runs/<env>-<algo>-seed<S>-<time>)
   --preset paper            the algorithm's paper settings (DDPG: Lillicrap et al. 2015; TD3: Fujimoto et al. 2018)
   --resume DIR              continue the run in DIR from its latest checkpoint (to --steps, default its own total);
-                            the run's env, algorithm, seed and hyper-parameters cannot change
+                            the run's env, algorithm, seed, --eval-every and hyper-parameters cannot change
   --checkpoint-every N      write checkpoint.ddpg every N steps (default 5000)
-  --eval-episodes N         deterministic evaluation episodes at the end (default 10)
+  --eval-every K            every K steps, evaluate the deterministic policy on a separate env for --eval-episodes
+                            episodes and append a row to evals.csv (step,mean,std,episodes,returns); default 0: off.
+                            Fixed for the run: a resume keeps it
+  --eval-episodes N         deterministic evaluation episodes at the end and of each --eval-every (default 10)
   --quiet                   no progress line
   --log-grads               add per-layer weight/gradient norms, mean |TD error| and the critic's mean Q vs the
                             actual discounted return to metrics.csv; also writes q-vs-return.svg (docs/gradients.md)`;
@@ -67,7 +71,7 @@ export const TRAIN_HELP = usage();
 
 const RUN_OPTIONS = {
   env: { type: 'string' }, algo: { type: 'string' }, steps: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' },
-  preset: { type: 'string' }, resume: { type: 'string' }, 'checkpoint-every': { type: 'string' },
+  preset: { type: 'string' }, resume: { type: 'string' }, 'checkpoint-every': { type: 'string' }, 'eval-every': { type: 'string' },
   'eval-episodes': { type: 'string' }, quiet: { type: 'boolean' }, 'log-grads': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
 } as const;
 const OPTIONS = { ...RUN_OPTIONS, ...configOptions() };
@@ -124,6 +128,8 @@ async function newRun(engine: Engine, values: Values): Promise<number> {
   const totalSteps = intFlag(values.steps as string, 'steps', 1) ?? steps ?? 100_000;
   const evalEpisodes = intFlag(values['eval-episodes'] as string, 'eval-episodes', 0) ?? 10;
   const checkpointEvery = intFlag(values['checkpoint-every'] as string, 'checkpoint-every', 1) ?? 5000;
+  const evalEvery = intFlag(values['eval-every'] as string, 'eval-every', 0) ?? 0;
+  if (evalEvery > 0 && evalEpisodes === 0) throw new UsageError(`--eval-every ${evalEvery} needs --eval-episodes ≥ 1: the episodes of each evaluation`);
   const agent = algo.create(engine, input);
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   const dir = (values.out as string | undefined) ?? join('runs', `${envId}-${algo.name}-seed${seed}-${stamp}`);
@@ -139,11 +145,12 @@ async function newRun(engine: Engine, values: Values): Promise<number> {
     }
     const meta: RunMeta = {
       env: envId, algo: algo.name, totalSteps, seed, evalEpisodes, checkpointEvery, logGrads: values['log-grads'] === true,
-      trainer: undefined as unknown as TrainerSnapshot, metrics: [], wallSeconds: 0,
+      trainer: undefined as unknown as TrainerSnapshot, metrics: [], evalEvery, evals: [], wallSeconds: 0,
     };
     writeConfig(dir, meta, agent.config);
     console.error(`training ${algo.title} on ${envId} for ${totalSteps} steps, seed ${seed} → ${dir}`);
     warnIfNoUpdate(agent.config, totalSteps);
+    if (evalEvery > totalSteps) console.error(`warning: --eval-every ${evalEvery} is above --steps ${totalSteps}: no periodic evaluation will run`);
     return await runLoop(agent, new Trainer(agent, env, seed), dir, meta, { quiet: values.quiet === true, startStep: 0 });
   } finally {
     release();
@@ -180,6 +187,7 @@ async function resumeRun(engine: Engine, values: Values): Promise<number> {
   const release = acquireRunLock(dir);
   try {
     const { agent, trainer, meta, look } = await loadRun(engine, file);
+    intFlag(values['eval-every'] as string, 'eval-every', 0); // a malformed value gets its own message, not "cannot change"
     refuseChangingFlags(values, meta, agent.config as unknown as Record<string, unknown>, dir);
     const steps = intFlag(values.steps as string, 'steps', 1);
     if (steps !== undefined && steps <= trainer.step) {
@@ -191,6 +199,9 @@ async function resumeRun(engine: Engine, values: Values): Promise<number> {
     meta.totalSteps = steps ?? meta.totalSteps;
     meta.checkpointEvery = intFlag(values['checkpoint-every'] as string, 'checkpoint-every', 1) ?? meta.checkpointEvery;
     meta.evalEpisodes = intFlag(values['eval-episodes'] as string, 'eval-episodes', 0) ?? meta.evalEpisodes;
+    if (meta.evalEvery > 0 && meta.evalEpisodes === 0) {
+      throw new UsageError(`--eval-episodes 0 would leave the run's evaluations every ${meta.evalEvery} steps (--eval-every) without episodes: give at least 1`);
+    }
     writeConfig(dir, meta, agent.config);
     console.error(`resuming ${dir} at step ${trainer.step} of ${meta.totalSteps}`);
     warnIfNoUpdate(agent.config, meta.totalSteps);
@@ -200,10 +211,11 @@ async function resumeRun(engine: Engine, values: Values): Promise<number> {
   }
 }
 
-/** A resume continues the run as it was started: a flag that would change its env, algorithm, seed, folder or a
- *  hyper-parameter is refused (one that repeats the run's own value is accepted). */
+/** A resume continues the run as it was started: a flag that would change its env, algorithm, seed, folder,
+ *  evaluation schedule or a hyper-parameter is refused (one that repeats the run's own value is accepted). */
 function refuseChangingFlags(values: Values, meta: RunMeta, config: Record<string, unknown>, dir: string): void {
-  const run: Record<string, unknown> = { env: meta.env, algo: meta.algo, seed: String(meta.seed) };
+  // --eval-every: evals.csv has a row at every multiple of one K (sweep and report read K from it).
+  const run: Record<string, unknown> = { env: meta.env, algo: meta.algo, seed: String(meta.seed), 'eval-every': meta.evalEvery };
   for (const [flag, value] of Object.entries(values)) {
     if (value === undefined || RESUME_FLAGS.has(flag)) continue;
     const field = flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
@@ -212,7 +224,7 @@ function refuseChangingFlags(values: Values, meta: RunMeta, config: Record<strin
     if (runValue !== undefined && JSON.stringify(given) === JSON.stringify(runValue)) continue;
     const what = flag in run || field in config ? `the run's ${flag} is ${Array.isArray(runValue) ? runValue.join(',') : String(runValue)}` : 'it is fixed when a run starts';
     throw new UsageError(`--${kebab(field)} cannot change when resuming ${dir} (${what}; a run keeps its env, algorithm, seed, ` +
-      'folder and hyper-parameters from start to end): start a new run with --out to change it');
+      'folder, evaluation schedule and hyper-parameters from start to end): start a new run with --out to change it');
   }
   if (values['log-grads'] === true && !meta.logGrads) throw new UsageError('--log-grads must be given when the run starts (it fixes the columns of metrics.csv)');
 }

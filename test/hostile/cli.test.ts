@@ -15,7 +15,7 @@ const SMALL = ['--actor-hidden', '6', '--critic-hidden', '6', '--batch-size', '8
   '--seed', '3', '--quiet', '--eval-episodes', '1'];
 
 describe('bad flag values', () => {
-  const numeric = ['--steps', '--seed', '--checkpoint-every', '--eval-episodes',
+  const numeric = ['--steps', '--seed', '--checkpoint-every', '--eval-every', '--eval-episodes',
     ...(Object.keys(FIELDS) as (keyof typeof FIELDS)[]).filter((f) => FIELDS[f].flag === 'number').map((f) => `--${kebab(f)}`)];
   const BAD = ['-5', '0', '1.5', 'abc', '', '1e400', '--quiet', '0x10', 'NaN', '-Infinity', '2e30'];
 
