@@ -7,6 +7,7 @@ import { evalCommand, EVAL_HELP } from './eval.js';
 import { exportCommand, EXPORT_HELP } from './export.js';
 import { gradcheckCommand, GRADCHECK_HELP } from './gradcheck.js';
 import { reportCommand, REPORT_HELP } from './report.js';
+import { sweepCommand, SWEEP_HELP } from './sweep.js';
 import { DdpgInputError } from '../errors.js';
 import { UsageError, withFlagNames } from './flags.js';
 import { trainCommand, TRAIN_HELP } from './train.js';
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; help:
   export: { run: exportCommand, help: EXPORT_HELP },
   gradcheck: { run: gradcheckCommand, help: GRADCHECK_HELP },
   report: { run: reportCommand, help: REPORT_HELP },
+  sweep: { run: sweepCommand, help: SWEEP_HELP },
 };
 
 const USAGE = `Usage: ddpg-wasm <command> [options]
@@ -29,6 +31,7 @@ Commands:
   export  write a checkpoint's actor for deployment: a policy file, ONNX or a standalone .wasm (ddpg-wasm export --help)
   gradcheck  check an MLP's backward pass against finite differences (ddpg-wasm gradcheck --help)
   report  aggregate run folders over seeds: mean ± std, median, IQM with bootstrap CIs, curves (ddpg-wasm report --help)
+  sweep   train over many seeds and a grid of hyper-parameters, on every core, resumable, shardable (ddpg-wasm sweep --help)
   --version  print the version`;
 
 export async function main(argv: string[]): Promise<number> {
