@@ -1,8 +1,11 @@
 // One run folder, one writer. `train` holds DIR/.lock for as long as it writes into DIR: created exclusively
 // (O_EXCL), holding { pid, host, started }. A second process finds it and is refused, naming the holder —
 // unless the holder is gone (same host, its pid no longer alive: a kill -9 leaves the file behind), in which
-// case the lock is stale and taken over. Taking the lock also removes the temp files that killed writes left
-// (`.<name>.<pid>.tmp`, see src/checkpoint/file.ts) of processes that are no longer alive.
+// case the lock is stale and taken over. Taking over is itself serialised by a second exclusive file,
+// DIR/.lock.break: without it, two processes finding the same stale lock at once could each remove it — the
+// second removing the fresh lock the first had just created — and both would write. Taking the lock also removes
+// the temp files that killed writes left (`.<name>.<pid>.tmp`, see src/checkpoint/file.ts) of processes that are
+// no longer alive.
 import { closeSync, openSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +13,7 @@ import { describeFileError } from '../checkpoint/file.js';
 import { UsageError } from './flags.js';
 
 export const LOCK_FILE = '.lock';
+const BREAK_FILE = '.lock.break';
 
 interface LockInfo { pid: number; host: string; started: string }
 
@@ -35,7 +39,8 @@ function readLock(path: string): LockInfo | undefined {
 /** Takes DIR's lock or throws a UsageError naming the process that holds it. Returns the release function. */
 export function acquireRunLock(dir: string): () => void {
   const path = join(dir, LOCK_FILE);
-  for (let attempt = 0; attempt < 3; attempt++) {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    if (attempt > 2) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5); // another process is taking it over
     try {
       const fd = openSync(path, 'wx');
       writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname(), started: new Date().toISOString() }));
@@ -61,10 +66,35 @@ export function acquireRunLock(dir: string): () => void {
       if (!holder && age < 5000) {
         throw new UsageError(`${dir} is being locked by another process right now (${path}); try again in a moment`);
       }
-      rmSync(path, { force: true }); // stale: its process is gone (or it never finished writing the lock)
+      breakStaleLock(dir, path, holder); // stale: its process is gone (or it never finished writing the lock)
     }
   }
   throw new UsageError(`${dir}: could not take the run folder's lock (${path}); another process keeps taking it`);
+}
+
+/** Removes the stale lock `holder` (undefined: unreadable) — only if it is still that lock once this process
+ *  holds DIR/.lock.break, so a lock another process has just taken over is never removed. A break file left by a
+ *  killed process (its pid not alive) is removed first; one held by a live process means "try again". */
+function breakStaleLock(dir: string, path: string, holder: LockInfo | undefined): void {
+  const breakPath = join(dir, BREAK_FILE);
+  let fd: number;
+  try {
+    fd = openSync(breakPath, 'wx');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw describeFileError(e, 'lock the run folder', dir);
+    const breaker = readLock(breakPath);
+    const age = Date.now() - (statSync(breakPath, { throwIfNoEntry: false })?.mtimeMs ?? 0);
+    if (breaker ? breaker.host === hostname() && !alive(breaker.pid) : age > 5000) rmSync(breakPath, { force: true });
+    return; // the caller tries again
+  }
+  try {
+    writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname(), started: new Date().toISOString() }));
+    closeSync(fd);
+    const now = readLock(path);
+    if (JSON.stringify(now) === JSON.stringify(holder)) rmSync(path, { force: true });
+  } finally {
+    rmSync(breakPath, { force: true });
+  }
 }
 
 /** Deletes `.<name>.<pid>.tmp` files in DIR whose writing process is not alive. */

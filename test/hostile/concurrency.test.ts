@@ -2,7 +2,10 @@
 // a lock left by a kill -9 does not stay stuck; temp files of killed writes are cleaned up by the next run;
 // and a run killed at random instants — often in the middle of writing a checkpoint — always leaves a
 // checkpoint that loads, and resumes to the same bits as a run never killed.
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
@@ -40,6 +43,29 @@ describe('one run folder, one writer', () => {
     const resumed = runCli(['train', '--resume', dir, '--steps', String(Number(/"step":(\d+)/.exec(JSON.stringify(loadCheckpoint(join(dir, 'checkpoint.ddpg')).meta.run))![1]) + 300), '--quiet']);
     expect(resumed.code, resumed.stderr).toBe(0); // …and taken over: its process is gone
     expect(existsSync(join(dir, LOCK_FILE))).toBe(false); // released at the end
+  });
+
+  it('processes taking over the same stale lock at the same instant: exactly one gets it', async () => {
+    const lockModule = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'run-lock.js');
+    for (let round = 0; round < scaled(3); round++) {
+      const dir = tempDir('stale-race');
+      writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: 2 ** 22 + 4321, host: hostname(), started: 'a kill -9 ago' }));
+      const at = Date.now() + 1500; // every process waits for this instant, then takes the lock and holds it 400 ms
+      const script = `const { acquireRunLock } = await import(${JSON.stringify(pathToFileURL(lockModule).href)});
+        while (Date.now() < ${at});
+        try { acquireRunLock(${JSON.stringify(dir)}); console.log('got'); await new Promise((r) => setTimeout(r, 400)); }
+        catch (e) { console.log('refused: ' + e.message); }`;
+      const outputs = await Promise.all(Array.from({ length: 6 }, () => new Promise<string>((resolve) => {
+        const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+        let out = '';
+        child.stdout.on('data', (d) => { out += String(d); });
+        child.on('exit', () => resolve(out.trim()));
+      })));
+      expect(outputs.filter((o) => o === 'got'), outputs.join('\n')).toHaveLength(1);
+      expect(outputs.filter((o) => o.startsWith('refused: ')).length).toBe(5);
+      expect(existsSync(join(dir, LOCK_FILE))).toBe(false); // released by the winner's exit
+      expect(existsSync(join(dir, '.lock.break'))).toBe(false);
+    }
   });
 
   it('temp files of killed writes are removed by the next run; a live process\'s are kept', async () => {
