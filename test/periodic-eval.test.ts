@@ -12,7 +12,7 @@ import { loadCheckpoint } from '../src/checkpoint/file.js';
 import { CheckpointError } from '../src/checkpoint/format.js';
 import { loadRun, trainCommand } from '../src/cli/train.js';
 import { loadEngine } from '../src/nn/engine.js';
-import { checkpointArrays, cli, metricsWithoutWall, runCli, startCli, tempDir } from './helpers/cli.js';
+import { checkpointArrays, cli, metricsWithoutWall, runCli, startCli, tempDir, waitFor } from './helpers/cli.js';
 
 const SMALL = ['--actor-hidden', '8,8', '--critic-hidden', '8,8', '--batch-size', '32', '--buffer-size', '4000',
   '--learning-starts', '300', '--noise', 'ou', '--noise-sigma', '0.3', '--seed', '3', '--quiet'];
@@ -37,14 +37,6 @@ function expectSameRun(dir: string, full: string): void {
   expect(evalsText(dir)).toBe(evalsText(full));
   expect(checkpointArrays(dir)).toEqual(checkpointArrays(full));
   expect(metricsWithoutWall(dir)).toEqual(metricsWithoutWall(full));
-}
-
-async function waitFor(path: string, ms = 30_000): Promise<void> {
-  const t0 = Date.now();
-  while (!existsSync(path)) {
-    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${path}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 describe('evals.csv', () => {

@@ -1,12 +1,12 @@
 // Exact resume: a run of N steps and a run stopped at step k then resumed to N end bit-identical
 // (weights, optimizer state, replay, metrics), for k before learningStarts, mid-episode, at an episode end,
 // for DDPG and TD3; also after kill -9 (from the last periodic checkpoint) and after SIGINT.
-import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { trainCommand } from '../src/cli/train.js';
 import { decodeCheckpoint } from '../src/checkpoint/format.js';
-import { checkpointArrays, metricsWithoutWall, startCli, tempDir } from './helpers/cli.js';
+import { checkpointArrays, metricsWithoutWall, startCli, tempDir, waitFor } from './helpers/cli.js';
 
 const N = 1500;
 const SMALL = ['--actor-hidden', '8,8', '--critic-hidden', '8,8', '--batch-size', '32', '--buffer-size', '4000',
@@ -72,14 +72,6 @@ describe('resuming from an older checkpoint', () => {
 
 describe('interrupted processes', () => {
   const big = ['--steps', '30000', '--checkpoint-every', '500', ...SMALL];
-
-  async function waitFor(path: string, ms = 30_000): Promise<void> {
-    const t0 = Date.now();
-    while (!existsSync(path)) {
-      if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${path}`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  }
 
   for (const algo of ['ddpg', 'td3']) {
     it(`${algo}: kill -9 mid-run, resume from the last periodic checkpoint: bit-identical to an uninterrupted run`, async () => {

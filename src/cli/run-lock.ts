@@ -18,7 +18,7 @@ const BREAK_FILE = '.lock.break';
 interface LockInfo { pid: number; host: string; started: string }
 
 /** True if a process with this pid exists on this machine (EPERM: it exists but belongs to someone else). */
-function alive(pid: number): boolean {
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

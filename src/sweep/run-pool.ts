@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import Tinypool from 'tinypool';
 import { decodeHeader } from '../checkpoint/format.js';
-import { LOCK_FILE } from '../cli/run-lock.js';
+import { alive, LOCK_FILE } from '../cli/run-lock.js';
 import { CHECKPOINT_FILE } from '../cli/run-files.js';
 
 /** Each run's output (train's stdout and stderr), appended per invocation after a `# <time> <command>` line. */
@@ -71,14 +71,6 @@ export function inspectRun(dir: string): RunState {
   return { kind: 'interrupted', step: p?.step, total: p?.total };
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** 'process P on HOST' when a live process holds the run folder's lock (src/cli/run-lock.ts: a lock of another
  *  host counts as held, one of a dead process on this host is stale). */

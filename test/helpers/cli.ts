@@ -1,6 +1,6 @@
 // Running the CLI in tests: in-process (src, fast) or as a child process of the built dist/ (signals, exit codes).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeCheckpoint } from '../../src/checkpoint/format.js';
@@ -50,4 +50,13 @@ export function metricsWithoutWall(dir: string): string[] {
   const wall = lines[0].split(',').indexOf('wall_s');
   if (wall < 0) throw new Error(`no wall_s column in ${dir}/metrics.csv`);
   return lines.map((l) => l.split(',').filter((_, i) => i !== wall).join(','));
+}
+
+/** Resolves once `path` exists (a run's first checkpoint, say); rejects after `ms`. */
+export async function waitFor(path: string, ms = 30_000): Promise<void> {
+  const t0 = Date.now();
+  while (!existsSync(path)) {
+    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${path}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
 }

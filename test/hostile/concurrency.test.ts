@@ -12,19 +12,11 @@ import { describe, expect, it } from 'vitest';
 import { loadCheckpoint } from '../../src/checkpoint/file.js';
 import { trainCommand } from '../../src/cli/train.js';
 import { LOCK_FILE } from '../../src/cli/run-lock.js';
-import { checkpointArrays, metricsWithoutWall, runCli, startCli, tempDir } from '../helpers/cli.js';
+import { checkpointArrays, metricsWithoutWall, runCli, startCli, tempDir, waitFor } from '../helpers/cli.js';
 import { scaled } from './fuzz-scale.js';
 
 const SMALL = ['--actor-hidden', '6', '--critic-hidden', '6', '--batch-size', '16', '--buffer-size', '4000', '--learning-starts', '200',
   '--seed', '6', '--quiet', '--eval-episodes', '0'];
-
-async function waitFor(path: string, ms = 30_000): Promise<void> {
-  const t0 = Date.now();
-  while (!existsSync(path)) {
-    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${path}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 describe('one run folder, one writer', () => {
   it('a second process is refused while the first writes; after the first is killed -9, the folder can be taken over', async () => {
