@@ -75,6 +75,20 @@ const kind = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' :
 
 const REPLACEMENTS: Json[] = ['7', true, null, [], {}, -1.5, 1e300, 0, ...(SCALE > 1 ? ['', [1, 2], { a: 1 }, -0.0, 2 ** 53, -1e-300, 1] : [])];
 
+/** The file `bytes` once for every header leaf under meta and every REPLACEMENTS value that differs from it. */
+function* replacedFiles(bytes: Uint8Array): Generator<{ path: (string | number)[]; original: Json; r: Json; bytes: Uint8Array }> {
+  const { header } = splitFile(bytes);
+  for (const path of paths(header.meta as Json, ['meta'])) {
+    const original = getAt(header, path);
+    for (const r of REPLACEMENTS) {
+      if (JSON.stringify(r) === JSON.stringify(original)) continue;
+      const h = structuredClone(header);
+      setAt(h, path, r);
+      yield { path, original, r, bytes: withHeaderText(bytes, JSON.stringify(h)) };
+    }
+  }
+}
+
 async function resumeOutcome(bytes: Uint8Array): Promise<'refused' | 'accepted' | 'diverged' | string> {
   try {
     const content = decodeCheckpoint(bytes, 'hostile.ddpg');
@@ -94,20 +108,14 @@ describe('every field of a training checkpoint, replaced', () => {
     const leaves = paths(header.meta as Json, ['meta']);
     let tried = 0;
     const wrong: string[] = [];
-    for (const path of leaves) {
-      const original = getAt(header, path);
-      for (const r of REPLACEMENTS) {
-        if (JSON.stringify(r) === JSON.stringify(original)) continue;
-        const h = structuredClone(header);
-        setAt(h, path, r);
-        const outcome = await resumeOutcome(withHeaderText(checkpoint, JSON.stringify(h)));
-        tried++;
-        const where = `${path.join('.')} = ${JSON.stringify(r)} (was ${JSON.stringify(original)?.slice(0, 30)})`;
-        const typeChanged = kind(r) !== kind(original) && !(path.at(-1) === 'spare' && (r === null || typeof r === 'number'));
-        const optional = ['note', 'paramCount'].includes(String(path.at(-1))) || path[1] === 'networks'; // informational fields
-        if (outcome !== 'refused' && outcome !== 'accepted' && outcome !== 'diverged') wrong.push(`${where}: ${outcome}`);
-        else if (typeChanged && !optional && outcome !== 'refused') wrong.push(`${where}: ${outcome}`);
-      }
+    for (const { path, original, r, bytes } of replacedFiles(checkpoint)) {
+      const outcome = await resumeOutcome(bytes);
+      tried++;
+      const where = `${path.join('.')} = ${JSON.stringify(r)} (was ${JSON.stringify(original)?.slice(0, 30)})`;
+      const typeChanged = kind(r) !== kind(original) && !(path.at(-1) === 'spare' && (r === null || typeof r === 'number'));
+      const optional = ['note', 'paramCount'].includes(String(path.at(-1))) || path[1] === 'networks'; // informational fields
+      if (outcome !== 'refused' && outcome !== 'accepted' && outcome !== 'diverged') wrong.push(`${where}: ${outcome}`);
+      else if (typeChanged && !optional && outcome !== 'refused') wrong.push(`${where}: ${outcome}`);
     }
     console.log(`hostile checkpoint fields: ${leaves.length} fields × replacements = ${tried} files through the resume path`);
     expect(wrong).toEqual([]);
@@ -156,23 +164,15 @@ describe('every field of a training checkpoint, replaced', () => {
 
 describe('every field of a policy file, replaced', () => {
   it('is refused with CheckpointError when its type changes', async () => {
-    const { header } = splitFile(policy);
-    const leaves = paths(header.meta as Json, ['meta']);
     let tried = 0;
     const wrong: string[] = [];
-    for (const path of leaves) {
-      const original = getAt(header, path);
-      for (const r of REPLACEMENTS) {
-        if (JSON.stringify(r) === JSON.stringify(original)) continue;
-        const h = structuredClone(header);
-        setAt(h, path, r);
-        tried++;
-        const error = await loadPolicy(withHeaderText(policy, JSON.stringify(h)), engine, 'hostile.bin').then((p) => { p.act([0.1, 0.2, 0.3]); return undefined; }, (e: unknown) => e);
-        const where = `${path.join('.')} = ${JSON.stringify(r)}`;
-        const provenance = ['env', 'steps', 'algorithm'].includes(String(path[1]));
-        if (error !== undefined && !(error instanceof CheckpointError)) wrong.push(`${where}: ${String(error)}`);
-        else if (error === undefined && kind(r) !== kind(original) && !provenance) wrong.push(`${where}: accepted`);
-      }
+    for (const { path, original, r, bytes } of replacedFiles(policy)) {
+      tried++;
+      const error = await loadPolicy(bytes, engine, 'hostile.bin').then((p) => { p.act([0.1, 0.2, 0.3]); return undefined; }, (e: unknown) => e);
+      const where = `${path.join('.')} = ${JSON.stringify(r)}`;
+      const provenance = ['env', 'steps', 'algorithm'].includes(String(path[1]));
+      if (error !== undefined && !(error instanceof CheckpointError)) wrong.push(`${where}: ${String(error)}`);
+      else if (error === undefined && kind(r) !== kind(original) && !provenance) wrong.push(`${where}: accepted`);
     }
     console.log(`hostile policy fields: ${tried} files`);
     expect(wrong).toEqual([]);
