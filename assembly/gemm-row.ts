@@ -87,7 +87,10 @@
 // order of operations as the 4-row blocks: Σ_p in order from 0, then + c (accumulate), + bias, relu —
 // a row gives bit-identical results whichever path computes it.
 const NC = 512;
-const ROW = memory.data(NC * 4, 16);
+const ROW_STATIC = memory.data(NC * 4, 16);
+/** This thread's running row: ROW_STATIC on the calling thread, a worker's own in the threaded build. */
+let rowBuffer: usize = ROW_STATIC;
+export function useRowBuffer(ptr: usize): void { rowBuffer = ptr; }
 
 export function rowTimesMatrix(k: i32, a: usize, aCol: usize, b: usize, bRow: usize, c: usize, n4: i32,
                                accumulate: bool, bias: usize, relu: bool, h: usize, hAct: i32): void {
@@ -102,6 +105,7 @@ export function rowTimesMatrix(k: i32, a: usize, aCol: usize, b: usize, bRow: us
 
 @inline function rowTimesMatrixSimd(k: i32, a: usize, aCol: usize, b: usize, bRow: usize, c: usize, n4: i32,
                                     accumulate: bool, bias: usize, relu: bool, h: usize, hAct: i32): void {
+  const ROW = ASC_FEATURE_THREADS ? rowBuffer : ROW_STATIC;
   for (let j0 = 0; j0 < n4; j0 += NC) {
     const bytes = <usize>min(NC, n4 - j0) << 2, first = <usize>j0 << 2;
     memory.fill(ROW, 0, bytes);

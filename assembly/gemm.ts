@@ -20,6 +20,8 @@
 import { block4x8, block4x4, tailColumns } from './gemm-blocks';
 import { rowTimesMatrix } from './gemm-row';
 import { tile4x4 } from './transpose';
+import { splitGemm, threads, jobArgs, beginJob, endJob, partStart } from './thread-sync';
+import { ThreadJob, GemmArg as G } from '../src/engine/thread-control';
 
 export function gemm(m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32,
                      b: usize, ldb: i32, c: usize, ldc: i32, accumulate: bool): void {
@@ -30,9 +32,11 @@ export function gemm(m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32,
     return;
   }
   if (ars == 1 && (acs & 127) == 0 && m >= 4 && n >= 8) { // row stride a multiple of 512 B: see gemmPackedA
+    if (splitGemm(m, n, k) && runSplit(ThreadJob.GemmPacked, m, n, k, a, ars, acs, b, ldb, c, ldc, accumulate, 0, false, 0, 0, 0)) return;
     gemmPackedA(m, n, k, a, acs, b, ldb, c, ldc, accumulate);
     return;
   }
+  if (splitGemm(m, n, k) && runSplit(ThreadJob.Gemm, m, n, k, a, ars, acs, b, ldb, c, ldc, accumulate, 0, false, 0, 0, 0)) return;
   gemmCore(m, n, k, a, ars, acs, b, ldb, c, ldc, accumulate, 0, false, 0, 0);
 }
 
@@ -45,10 +49,13 @@ export function gemm(m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32,
 // multiple of 512 B (≤ 8 sets, ≤ 96 lines) are packed: for other strides, e.g. 64 or 400 floats, the panel
 // stays in L1 and packing only costs (62 → 59 GFLOP/s at 256×64×64).
 const KC = 512;
-const PACK = memory.data(KC * 16, 16);
+const PACK_STATIC = memory.data(KC * 16, 16);
+/** This thread's panel buffer: PACK_STATIC on the calling thread, a worker's own in the threaded build. */
+let packBuffer: usize = PACK_STATIC;
+export function usePackBuffer(ptr: usize): void { packBuffer = ptr; }
 
 // PACK[r·KC + p] = src[p·aCol + r], r < 4, p < kc.
-@inline function packPanel(src: usize, aCol: usize, kc: i32): void {
+@inline function packPanel(PACK: usize, src: usize, aCol: usize, kc: i32): void {
   let p = 0;
   for (; p + 4 <= kc; p += 4) {
     tile4x4(src, aCol, PACK + (<usize>p << 2), KC * 4);
@@ -71,11 +78,12 @@ function gemmPackedA(m: i32, n: i32, k: i32, a: usize, acs: i32, b: usize, ldb: 
                      c: usize, ldc: i32, accumulate: bool): void {
   const aCol = <usize>acs << 2, bRow = <usize>ldb << 2, cRow = <usize>ldc << 2;
   const m4 = m & ~3;
+  const PACK = ASC_FEATURE_THREADS ? packBuffer : PACK_STATIC;
   for (let i = 0; i < m4; i += 4) {
     const ci = c + <usize>i * cRow;
     for (let p0 = 0; p0 < k; p0 += KC) {
       const kc = min(KC, k - p0);
-      packPanel(a + (<usize>i << 2) + <usize>p0 * aCol, aCol, kc);
+      packPanel(PACK, a + (<usize>i << 2) + <usize>p0 * aCol, aCol, kc);
       const bp = b + <usize>p0 * bRow;
       const acc = accumulate || p0 > 0;
       let j = 0;
@@ -96,6 +104,7 @@ function gemmPackedA(m: i32, n: i32, k: i32, a: usize, acs: i32, b: usize, ldb: 
 // C[m×n] = A·B + bias (broadcast over rows), then max(·, 0) when relu: a dense layer's forward in one pass.
 export function gemmBiasRelu(m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32,
                              b: usize, ldb: i32, c: usize, ldc: i32, bias: usize, relu: bool): void {
+  if (splitGemm(m, n, k) && runSplit(ThreadJob.Gemm, m, n, k, a, ars, acs, b, ldb, c, ldc, false, bias, relu, 0, 0, 0)) return;
   gemmCore(m, n, k, a, ars, acs, b, ldb, c, ldc, false, bias, relu, 0, 0);
 }
 
@@ -104,6 +113,12 @@ export function gemmBiasRelu(m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i3
 // h (the layer's input X, same strides as C). Columns from hCols on (a second input joining there) are plain.
 export function gemmDerivative(m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32, b: usize, ldb: i32,
                                c: usize, ldc: i32, h: usize, hCols: i32, hAct: i32): void {
+  if (splitGemm(m, n, k) && runSplit(ThreadJob.GemmDerivative, m, n, k, a, ars, acs, b, ldb, c, ldc, false, 0, false, h, hCols, hAct)) return;
+  derivativeCore(m, n, k, a, ars, acs, b, ldb, c, ldc, h, hCols, hAct);
+}
+
+@inline function derivativeCore(m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32, b: usize, ldb: i32,
+                                c: usize, ldc: i32, h: usize, hCols: i32, hAct: i32): void {
   gemmCore(m, hCols, k, a, ars, acs, b, ldb, c, ldc, false, 0, false, h, hAct);
   if (hCols < n) gemmCore(m, n - hCols, k, a, ars, acs, b + (<usize>hCols << 2), ldb, c + (<usize>hCols << 2), ldc, false, 0, false, 0, 0);
 }
@@ -133,4 +148,69 @@ export function gemmDerivative(m: i32, n: i32, k: i32, a: usize, ars: i32, acs: 
     rowTimesMatrix(k, ai, aCol, b, bRow, ci, j, accumulate, bias, relu, hi, hAct);
     tailColumns(1, n, j, k, ai, aRow, aCol, b, bRow, ci, cRow, accumulate, bias, relu, hi, hAct);
   }
+}
+
+// Split across threads (the threaded build; thread-sync.ts): C is cut into blocks of whole 4-row groups, or
+// of whole 8-column groups when there are too few rows (gemmDerivative: rows only, its two column ranges
+// stay as they are). Each element is still computed by the same kernel over the same k in the same order —
+// 4-row blocks stay 4-row blocks, the m % 4 rows and n % 4 columns go to the last part — so the bits do not
+// depend on the thread count. Returns false when C is too small to give every thread two groups.
+function runSplit(job: ThreadJob, m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32, b: usize, ldb: i32,
+                  c: usize, ldc: i32, accumulate: bool, bias: usize, relu: bool, h: usize, hCols: i32, hAct: i32): bool {
+  const t = threads();
+  let rows: bool;
+  if ((m >> 2) >= 2 * t) rows = true;
+  else if (job != ThreadJob.GemmDerivative && (n >> 3) >= 2 * t) rows = false;
+  else return false;
+  const args = jobArgs();
+  store<i32>(args + (<usize>G.M << 2), m); store<i32>(args + (<usize>G.N << 2), n); store<i32>(args + (<usize>G.K << 2), k);
+  store<u32>(args + (<usize>G.A << 2), <u32>a); store<i32>(args + (<usize>G.Ars << 2), ars); store<i32>(args + (<usize>G.Acs << 2), acs);
+  store<u32>(args + (<usize>G.B << 2), <u32>b); store<i32>(args + (<usize>G.Ldb << 2), ldb);
+  store<u32>(args + (<usize>G.C << 2), <u32>c); store<i32>(args + (<usize>G.Ldc << 2), ldc);
+  store<i32>(args + (<usize>G.Accumulate << 2), accumulate ? 1 : 0); store<u32>(args + (<usize>G.Bias << 2), <u32>bias);
+  store<i32>(args + (<usize>G.Relu << 2), relu ? 1 : 0); store<u32>(args + (<usize>G.H << 2), <u32>h);
+  store<i32>(args + (<usize>G.HCols << 2), hCols); store<i32>(args + (<usize>G.HAct << 2), hAct);
+  store<i32>(args + (<usize>G.SplitRows << 2), rows ? 1 : 0);
+  beginJob(job);
+  gemmPart(job, args, 0, t);
+  endJob();
+  return true;
+}
+
+/** Part `part` of `parts` of the GEMM job whose arguments are at `args` (any thread). */
+export function gemmPart(job: i32, args: usize, part: i32, parts: i32): void {
+  let m = load<i32>(args + (<usize>G.M << 2)), n = load<i32>(args + (<usize>G.N << 2));
+  const k = load<i32>(args + (<usize>G.K << 2));
+  let a = <usize>load<u32>(args + (<usize>G.A << 2));
+  const ars = load<i32>(args + (<usize>G.Ars << 2)), acs = load<i32>(args + (<usize>G.Acs << 2));
+  let b = <usize>load<u32>(args + (<usize>G.B << 2));
+  const ldb = load<i32>(args + (<usize>G.Ldb << 2));
+  let c = <usize>load<u32>(args + (<usize>G.C << 2));
+  const ldc = load<i32>(args + (<usize>G.Ldc << 2));
+  const accumulate = load<i32>(args + (<usize>G.Accumulate << 2)) != 0;
+  let bias = <usize>load<u32>(args + (<usize>G.Bias << 2));
+  const relu = load<i32>(args + (<usize>G.Relu << 2)) != 0;
+  let h = <usize>load<u32>(args + (<usize>G.H << 2));
+  const hCols = load<i32>(args + (<usize>G.HCols << 2)), hAct = load<i32>(args + (<usize>G.HAct << 2));
+  if (load<i32>(args + (<usize>G.SplitRows << 2)) != 0) {
+    const groups = m >> 2;
+    const i0 = partStart(groups, part, parts) << 2;
+    const i1 = part == parts - 1 ? m : partStart(groups, part + 1, parts) << 2;
+    a += <usize>i0 * (<usize>ars << 2);
+    c += <usize>i0 * (<usize>ldc << 2);
+    if (h != 0) h += <usize>i0 * (<usize>ldc << 2);
+    m = i1 - i0;
+  } else {
+    const groups = n >> 3;
+    const j0 = partStart(groups, part, parts) << 3;
+    const j1 = part == parts - 1 ? n : partStart(groups, part + 1, parts) << 3;
+    const off = <usize>j0 << 2;
+    b += off; c += off;
+    if (bias != 0) bias += off;
+    if (h != 0) h += off;
+    n = j1 - j0;
+  }
+  if (job == ThreadJob.GemmPacked) gemmPackedA(m, n, k, a, acs, b, ldb, c, ldc, accumulate);
+  else if (job == ThreadJob.GemmDerivative) derivativeCore(m, n, k, a, ars, acs, b, ldb, c, ldc, h, hCols, hAct);
+  else gemmCore(m, n, k, a, ars, acs, b, ldb, c, ldc, accumulate, bias, relu, h, hAct);
 }

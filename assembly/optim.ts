@@ -1,4 +1,6 @@
 // Optimiser and target-network updates over flat float32 parameter vectors of length n.
+import { splitElements, threads, jobArgs, beginJob, endJob, partStart } from './thread-sync';
+import { ThreadJob, UpdateArg as U } from '../src/engine/thread-control';
 
 // Adam (Kingma & Ba), PyTorch semantics, with optional coupled L2 weight decay:
 //   g ← g + wd·p
@@ -15,6 +17,36 @@ export function adamStep(p: usize, g: usize, m: usize, v: usize, n: i32,
   // the mul/add, set this loop's pace); the reciprocal is exact to float32 rounding.
   const stepSize = lr / biasCorrection1;
   const invSqrtBc2 = <f32>(1.0 / Math.sqrt(<f64>biasCorrection2));
+  if (splitElements(n)) {
+    const args = jobArgs();
+    store<u32>(args + (<usize>U.P << 2), <u32>p); store<u32>(args + (<usize>U.G << 2), <u32>g);
+    store<u32>(args + (<usize>U.M << 2), <u32>m); store<u32>(args + (<usize>U.V << 2), <u32>v);
+    store<i32>(args + (<usize>U.N << 2), n);
+    store<f32>(args + (<usize>U.Beta1 << 2), beta1); store<f32>(args + (<usize>U.Beta2 << 2), beta2);
+    store<f32>(args + (<usize>U.Eps << 2), eps); store<f32>(args + (<usize>U.WeightDecay << 2), weightDecay);
+    store<f32>(args + (<usize>U.StepSize << 2), stepSize); store<f32>(args + (<usize>U.InvSqrtBc2 << 2), invSqrtBc2);
+    beginJob(ThreadJob.Adam);
+    const mine = adamPart(args, 0, threads());
+    return endJob() | mine;
+  }
+  return adamRange(p, g, m, v, n, beta1, beta2, eps, weightDecay, stepSize, invSqrtBc2);
+}
+
+// Threads split the vectors into ranges of whole f32x4 groups (the last takes the tail): every element is
+// updated by the same expression whichever thread does it.
+export function adamPart(args: usize, part: i32, parts: i32): i32 {
+  const n = load<i32>(args + (<usize>U.N << 2));
+  const i0 = partStart(n >> 2, part, parts) << 2;
+  const i1 = part == parts - 1 ? n : partStart(n >> 2, part + 1, parts) << 2;
+  const off = <usize>i0 << 2;
+  return adamRange(<usize>load<u32>(args + (<usize>U.P << 2)) + off, <usize>load<u32>(args + (<usize>U.G << 2)) + off,
+    <usize>load<u32>(args + (<usize>U.M << 2)) + off, <usize>load<u32>(args + (<usize>U.V << 2)) + off, i1 - i0,
+    load<f32>(args + (<usize>U.Beta1 << 2)), load<f32>(args + (<usize>U.Beta2 << 2)), load<f32>(args + (<usize>U.Eps << 2)),
+    load<f32>(args + (<usize>U.WeightDecay << 2)), load<f32>(args + (<usize>U.StepSize << 2)), load<f32>(args + (<usize>U.InvSqrtBc2 << 2)));
+}
+
+@inline function adamRange(p: usize, g: usize, m: usize, v: usize, n: i32, beta1: f32, beta2: f32, eps: f32,
+                           weightDecay: f32, stepSize: f32, invSqrtBc2: f32): i32 {
   if (!ASC_FEATURE_SIMD) {
     const bad = adamElements(0, p, g, m, v, n, beta1, beta2, eps, weightDecay, stepSize, invSqrtBc2);
     return bad != bad ? 1 : 0;
@@ -75,6 +107,27 @@ export function adamStep(p: usize, g: usize, m: usize, v: usize, n: i32,
 // Polyak (soft) target update: t ← τ·s + (1−τ)·t.   τ = 1 is a hard copy.
 // Returns 1 if any new t is NaN or ±Infinity, else 0 (as adamStep).
 export function polyak(target: usize, source: usize, n: i32, tau: f32): i32 {
+  if (splitElements(n)) {
+    const args = jobArgs();
+    store<u32>(args + (<usize>U.P << 2), <u32>target); store<u32>(args + (<usize>U.G << 2), <u32>source);
+    store<i32>(args + (<usize>U.N << 2), n); store<f32>(args + (<usize>U.Tau << 2), tau);
+    beginJob(ThreadJob.Polyak);
+    const mine = polyakPart(args, 0, threads());
+    return endJob() | mine;
+  }
+  return polyakRange(target, source, n, tau);
+}
+
+export function polyakPart(args: usize, part: i32, parts: i32): i32 {
+  const n = load<i32>(args + (<usize>U.N << 2));
+  const i0 = partStart(n >> 2, part, parts) << 2;
+  const i1 = part == parts - 1 ? n : partStart(n >> 2, part + 1, parts) << 2;
+  const off = <usize>i0 << 2;
+  return polyakRange(<usize>load<u32>(args + (<usize>U.P << 2)) + off, <usize>load<u32>(args + (<usize>U.G << 2)) + off,
+    i1 - i0, load<f32>(args + (<usize>U.Tau << 2)));
+}
+
+@inline function polyakRange(target: usize, source: usize, n: i32, tau: f32): i32 {
   if (!ASC_FEATURE_SIMD) {
     const bad = polyakElements(0, target, source, n, tau);
     return bad != bad ? 1 : 0;

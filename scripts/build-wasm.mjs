@@ -14,6 +14,7 @@ const MODULES = [
   ['assembly/index.ts',        'release',         ['simd']],
   ['assembly/kernels.ts',      'kernels',         ['simd']],
   ['assembly/index.ts',        'release-scalar',  []],
+  ['assembly/index-threads.ts', 'release-threads', ['simd', 'threads']],
   ['assembly/kernels.ts',      'kernels-scalar',  []],
   ['assembly/policy-module.ts', 'policy-module',  []],
 ];

@@ -63,3 +63,8 @@ export class DivergenceError extends Error {
     super(message);
   }
 }
+
+/** A worker thread of a threaded engine failed (or could not start); the engine is unusable afterwards. */
+export class EngineThreadError extends Error {
+  override name = 'EngineThreadError';
+}

@@ -18,6 +18,7 @@ import { checkSweepDir, claimSweepDir, SWEEP_FILE, type SweepDefinition } from '
 import { configOptions, flagArgv, UsageError, withFlagNames } from './flags.js';
 import { formatEval } from './run-loop.js';
 import { TRAIN_HELP, trainHelp } from './train.js';
+import { MAX_THREADS } from '../engine/thread-control.js';
 
 
 const usage = () => `Usage: ddpg-wasm sweep --env ID --algo ${ALGORITHM_NAMES.join('|')} --seeds LIST --out DIR [--set KEY=V1,V2,…]… [--workers N] [--shard I/N] [train flags]
@@ -32,7 +33,9 @@ Runs \`ddpg-wasm train\` once per grid point and seed, several at a time, each i
                        hyper-parameter flag (actor-lr) or its config field (actorLr), each value is checked as
                        train checks that flag. A list value joins its widths with x: --set actor-hidden=64x64,256x256;
                        a switch takes true,false
-  --workers N          runs at a time (default: the number of cores, ${availableParallelism()} here)
+  --workers N          runs at a time (default: the number of cores ÷ --threads, ${availableParallelism()} here with 1 thread)
+  --threads N          each run computes on N threads (train --threads; not part of the sweep: it may change
+                       between invocations, the results do not)
   --shard I/N          only the I-th of N slices of the runs (the k-th run, in the order grid point × seed, is in
                        slice k mod N + 1): job arrays on several machines sharing DIR, one shard each
   --out DIR            the sweep folder; DIR/sweep.json records the sweep
@@ -56,7 +59,7 @@ const RUN_FLAGS = {
 } as const;
 const SWEEP_OPTIONS = {
   env: { type: 'string' }, algo: { type: 'string' }, seeds: { type: 'string' }, set: { type: 'string', multiple: true },
-  workers: { type: 'string' }, shard: { type: 'string' }, out: { type: 'string' }, quiet: { type: 'boolean' },
+  workers: { type: 'string' }, threads: { type: 'string' }, shard: { type: 'string' }, out: { type: 'string' }, quiet: { type: 'boolean' },
   seed: { type: 'string' }, resume: { type: 'string' }, help: { type: 'boolean', short: 'h' },
 } as const;
 const PASS_OPTIONS = { ...RUN_FLAGS, ...configOptions() };
@@ -75,8 +78,14 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   if (!(ALGORITHM_NAMES as string[]).includes(algoName)) throw new UsageError(`unknown --algo '${algoName}'; known: ${ALGORITHM_NAMES.join(', ')}`);
   const seeds = parseSeeds(values.seeds!);
   const shard = parseShard(values.shard);
-  const workers = values.workers === undefined ? availableParallelism() : Number(values.workers);
+  const threads = values.threads === undefined ? 1 : Number(values.threads);
+  if (!Number.isSafeInteger(threads) || threads < 1 || threads > MAX_THREADS || values.threads?.trim() === '') {
+    throw new UsageError(`--threads expects an integer from 1 to ${MAX_THREADS}, got '${values.threads}'`);
+  }
+  const cores = availableParallelism();
+  const workers = values.workers === undefined ? Math.max(1, Math.floor(cores / threads)) : Number(values.workers);
   if (!Number.isSafeInteger(workers) || workers < 1 || values.workers?.trim() === '') throw new UsageError(`--workers expects an integer ≥ 1, got '${values.workers}'`);
+  if (workers * threads > cores && !values.quiet) console.error(`warning: --workers ${workers} × --threads ${threads} is above the ${cores} cores here: the runs will share cores`);
   const axes = parseSets(values.set ?? []);
 
   const flags = passedFlags(values as Record<string, string | boolean | undefined>, axes);
@@ -97,6 +106,7 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   const jobs: Job[] = mine.map((r) => ({
     rel: r.rel, dir: join(out, r.rel),
     newArgs: ['--env', env, '--algo', algoName, '--seed', String(r.seed), '--quiet', ...flagArgs, ...r.point.args],
+    runArgs: threads > 1 ? ['--threads', String(threads)] : [],
   }));
   return runSweep(jobs, { out, workers, shard, total: runs.length, points: points.length, seeds: seeds.length });
 }

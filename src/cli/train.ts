@@ -12,6 +12,7 @@ import { CheckpointError } from '../checkpoint/format.js';
 import type { Agent } from '../rl/agent.js';
 import type { AnyEnv } from '../envs/env.js';
 import { ALL_ENV_IDS, createEnv } from '../envs/registry.js';
+import { MAX_THREADS } from '../engine/thread-control.js';
 import { loadEngine, type Engine } from '../nn/engine.js';
 import { agentFromCheckpoint } from '../rl/agent-state.js';
 import { algorithm, ALGORITHM_NAMES, type Algorithm } from '../rl/algorithms.js';
@@ -30,7 +31,7 @@ const DEFAULT_ENV = 'Pendulum-v1';
 const DEFAULT_ALGO = 'ddpg';
 
 const usage = () => `Usage: ddpg-wasm train [--env ID] [--algo ${ALGORITHM_NAMES.join('|')}] [--steps N] [--seed S] [--out DIR] [hyper-parameter flags]
-       ddpg-wasm train --resume DIR [--steps N] [--checkpoint-every N] [--eval-episodes N] [--quiet]
+       ddpg-wasm train --resume DIR [--steps N] [--checkpoint-every N] [--eval-episodes N] [--threads N] [--quiet]
 
   --env ID                  ${ALL_ENV_IDS.join(' | ')}
                             (default ${DEFAULT_ENV}); its preset sets the defaults
@@ -46,6 +47,8 @@ const usage = () => `Usage: ddpg-wasm train [--env ID] [--algo ${ALGORITHM_NAMES
                             episodes and append a row to evals.csv (step,mean,std,episodes,returns); default 0: off.
                             Fixed for the run: a resume keeps it
   --eval-episodes N         deterministic evaluation episodes at the end and of each --eval-every (default 10)
+  --threads N               compute on N threads (the threaded engine: same results bit for bit as 1 thread; a
+                            resume may change it). Default 1, or DDPG_WASM_THREADS
   --quiet                   no progress line
   --log-grads               add per-layer weight/gradient norms, mean |TD error| and the critic's mean Q vs the
                             actual discounted return to metrics.csv; also writes q-vs-return.svg (docs/gradients.md)`;
@@ -72,11 +75,11 @@ export const TRAIN_HELP = usage();
 const RUN_OPTIONS = {
   env: { type: 'string' }, algo: { type: 'string' }, steps: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' },
   preset: { type: 'string' }, resume: { type: 'string' }, 'checkpoint-every': { type: 'string' }, 'eval-every': { type: 'string' },
-  'eval-episodes': { type: 'string' }, quiet: { type: 'boolean' }, 'log-grads': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  'eval-episodes': { type: 'string' }, threads: { type: 'string' }, quiet: { type: 'boolean' }, 'log-grads': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
 } as const;
 const OPTIONS = { ...RUN_OPTIONS, ...configOptions() };
 /** Flags a resume accepts; every other flag would change the run. */
-const RESUME_FLAGS = new Set(['resume', 'steps', 'checkpoint-every', 'eval-episodes', 'quiet', 'help', 'log-grads']);
+const RESUME_FLAGS = new Set(['resume', 'steps', 'checkpoint-every', 'eval-episodes', 'threads', 'quiet', 'help', 'log-grads']);
 
 type Values = Record<string, string | boolean | undefined>;
 
@@ -90,8 +93,14 @@ function intFlag(v: string | undefined, flag: string, min: number): number | und
 export async function trainCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: flagArgv(argv, OPTIONS), options: OPTIONS, strict: true, allowPositionals: false });
   if (values.help) { console.log(await trainHelp(argv)); return 0; }
-  const engine = await loadEngine();
-  return values.resume !== undefined ? resumeRun(engine, values) : newRun(engine, values);
+  const threads = intFlag(values.threads as string, 'threads', 1);
+  if (threads !== undefined && threads > MAX_THREADS) throw new UsageError(`--threads expects an integer from 1 to ${MAX_THREADS}, got '${String(values.threads)}'`);
+  const engine = await loadEngine(threads === undefined ? {} : { threads });
+  try {
+    return await (values.resume !== undefined ? resumeRun(engine, values) : newRun(engine, values));
+  } finally {
+    await engine.close();
+  }
 }
 
 /** The algorithm, env and config input a new run gets from its flags: env fields, then the env preset of the
@@ -148,7 +157,7 @@ async function newRun(engine: Engine, values: Values): Promise<number> {
       trainer: undefined as unknown as TrainerSnapshot, metrics: [], evalEvery, evals: [], wallSeconds: 0,
     };
     writeConfig(dir, meta, agent.config);
-    console.error(`training ${algo.title} on ${envId} for ${totalSteps} steps, seed ${seed} → ${dir}`);
+    console.error(`training ${algo.title} on ${envId} for ${totalSteps} steps, seed ${seed}${threadNote(engine)} → ${dir}`);
     warnIfNoUpdate(agent.config, totalSteps);
     if (evalEvery > totalSteps) console.error(`warning: --eval-every ${evalEvery} is above --steps ${totalSteps}: no periodic evaluation will run`);
     return await runLoop(agent, new Trainer(agent, env, seed), dir, meta, { quiet: values.quiet === true, startStep: 0 });
@@ -203,7 +212,7 @@ async function resumeRun(engine: Engine, values: Values): Promise<number> {
       throw new UsageError(`--eval-episodes 0 would leave the run's evaluations every ${meta.evalEvery} steps (--eval-every) without episodes: give at least 1`);
     }
     writeConfig(dir, meta, agent.config);
-    console.error(`resuming ${dir} at step ${trainer.step} of ${meta.totalSteps}`);
+    console.error(`resuming ${dir} at step ${trainer.step} of ${meta.totalSteps}${threadNote(engine)}`);
     warnIfNoUpdate(agent.config, meta.totalSteps);
     return await runLoop(agent, trainer, dir, meta, { quiet: values.quiet === true, startStep: trainer.step, look });
   } finally {
@@ -233,4 +242,8 @@ function warnIfNoUpdate(config: OffPolicyConfig, totalSteps: number): void {
   if (totalSteps <= config.learningStarts) {
     console.error(`warning: --steps ${totalSteps} is not above learningStarts ${config.learningStarts}: the agent only acts at random and no update will run`);
   }
+}
+
+function threadNote(engine: Engine): string {
+  return engine.threads > 1 ? `, ${engine.threads} threads` : '';
 }

@@ -8,6 +8,10 @@ export type WasmSource = string | URL | ArrayBuffer | ArrayBufferView | WebAssem
 
 const SIMD_WASM_URL = new URL('../../build/engine.wasm', import.meta.url);
 const SCALAR_WASM_URL = new URL('../../build/engine-scalar.wasm', import.meta.url);
+/** The threaded build (SIMD, imported shared memory): src/engine/threads.ts runs it. */
+export const THREADS_WASM_URL = new URL('../../build/engine-threads.wasm', import.meta.url);
+/** Its memory's initial pages, as asconfig.json's release-threads target declares them. */
+const THREADS_INITIAL_PAGES = 2;
 
 // (module (func (result v128) i32.const 0 i32x4.splat)): valid exactly where WebAssembly has SIMD.
 const SIMD_PROBE = Uint8Array.of(0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 8, 1, 6, 0, 65, 0, 253, 17, 11);
@@ -32,27 +36,38 @@ async function readNodeFile(path: string | URL): Promise<Uint8Array> {
   return fs.readFile(path);
 }
 
-async function instantiate(source: WasmSource): Promise<WebAssembly.Instance> {
-  if (source instanceof WebAssembly.Module) return WebAssembly.instantiate(source, {});
+/** Compiles the module at `source` (a URL, path, bytes or a compiled Module). */
+export async function compileEngine(source: WasmSource): Promise<WebAssembly.Module> {
+  if (source instanceof WebAssembly.Module) return source;
   if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) {
     const bytes = source instanceof ArrayBuffer ? source : (source as ArrayBufferView);
-    return (await WebAssembly.instantiate(bytes as BufferSource, {})).instance;
+    return WebAssembly.compile(bytes as BufferSource);
   }
   const url = typeof source === 'string' && !/^[a-z][a-z0-9+.-]*:/i.test(source) ? source : new URL(String(source));
   if (typeof url === 'string' || url.protocol === 'file:') {
     if (!isNode()) throw new Error(`cannot read ${String(url)}: file paths need Node; pass a URL or the bytes`);
-    return (await WebAssembly.instantiate((await readNodeFile(url)) as BufferSource, {})).instance;
+    return WebAssembly.compile((await readNodeFile(url)) as BufferSource);
   }
   const response = await fetch(url);
   if (!response.ok) throw new Error(`fetching the engine from ${url.href} failed: HTTP ${response.status}`);
-  if (typeof WebAssembly.instantiateStreaming === 'function' &&
+  if (typeof WebAssembly.compileStreaming === 'function' &&
       response.headers.get('content-type')?.startsWith('application/wasm')) {
-    return (await WebAssembly.instantiateStreaming(response, {})).instance;
+    return WebAssembly.compileStreaming(response);
   }
-  return (await WebAssembly.instantiate(await response.arrayBuffer(), {})).instance;
+  return WebAssembly.compile(await response.arrayBuffer());
 }
 
 export async function instantiateEngine(source: WasmSource = defaultEngineUrl()): Promise<EngineExports> {
-  const instance = await instantiate(source);
+  const instance = await WebAssembly.instantiate(await compileEngine(source), {});
   return instance.exports as unknown as EngineExports;
+}
+
+/** The threaded build on a new shared memory (growable to 4 GiB): its module, to be instantiated again in
+ *  each worker, the memory, and the calling thread's instance. */
+export async function instantiateThreadedEngine(source: WasmSource = THREADS_WASM_URL):
+    Promise<{ module: WebAssembly.Module; memory: WebAssembly.Memory; exports: EngineExports }> {
+  const module = await compileEngine(source);
+  const memory = new WebAssembly.Memory({ initial: THREADS_INITIAL_PAGES, maximum: 65536, shared: true });
+  const instance = await WebAssembly.instantiate(module, { env: { memory } });
+  return { module, memory, exports: instance.exports as unknown as EngineExports };
 }

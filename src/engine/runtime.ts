@@ -13,7 +13,7 @@ export function arenaBytes(floats: number): number {
 }
 
 export class Runtime {
-  readonly wasm: EngineExports;
+  wasm: EngineExports;
   private top: number;
   private buffer: ArrayBuffer;
   private f32View: Float32Array;

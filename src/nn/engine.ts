@@ -2,8 +2,12 @@
 // factories for Mlp and Adam, target-network updates and the MSE loss. It lives in nn/ so that the
 // arrows run one way: nn builds on engine/, which knows nothing of networks.
 import { checkFinite, checkLength, checkOptions, fail } from '../errors.js';
-import { defaultEngineUrl, hostHasSimd, instantiateEngine, type WasmSource } from '../engine/load.js';
+import { defaultEngineUrl, hostHasSimd, instantiateEngine, instantiateThreadedEngine, type WasmSource } from '../engine/load.js';
 import { Runtime } from '../engine/runtime.js';
+import { MAX_THREADS } from '../engine/thread-control.js';
+import {
+  DEFAULT_TUNING, EngineThreads, guardedExports, threadsUnavailable, type ThreadedExports, type ThreadTuning,
+} from '../engine/threads.js';
 import { Adam, type AdamOptions } from './adam.js';
 import { Mlp, type MlpOptions } from './mlp.js';
 
@@ -11,11 +15,27 @@ export class Engine {
   readonly runtime: Runtime;
   /** Whether this engine is the build with WebAssembly SIMD (build/engine.wasm) or without (engine-scalar.wasm). */
   readonly simd: boolean;
+  /** Threads this engine computes on (1: the calling thread alone; see loadEngine's `threads`). */
+  readonly threads: number;
+  private readonly pool: EngineThreads | undefined;
   private mseScratch = { ptr: 0, n: 0 };
 
-  constructor(runtime: Runtime) {
+  constructor(runtime: Runtime, pool?: EngineThreads) {
     this.runtime = runtime;
     this.simd = runtime.wasm.simd() === 1;
+    this.pool = pool;
+    this.threads = pool?.count ?? 1;
+  }
+
+  /** Jobs the engine has split across its threads so far (0 with one thread). */
+  get splitJobs(): number {
+    return this.pool?.splitJobs ?? 0;
+  }
+
+  /** Ends the engine's worker threads (a no-op with one thread); the engine cannot compute afterwards.
+   *  Not needed before the process exits: the workers do not keep it alive. */
+  async close(): Promise<void> {
+    await this.pool?.close();
   }
 
   mlp(opts: MlpOptions): Mlp {
@@ -78,20 +98,67 @@ export interface EngineOptions {
   /** true: the SIMD build (fails where WebAssembly lacks SIMD); false: the build without SIMD. Default: the
    *  SIMD build where the host has SIMD (WebAssembly.validate), else the other. Both give the same bits. */
   simd?: boolean;
+  /** Threads to compute on, the calling thread included (default 1, or DDPG_WASM_THREADS in Node). Above 1
+   *  the threaded build runs, bit-identical to one thread; where the host cannot (no SharedArrayBuffer, a
+   *  page that is not cross-origin isolated, no SIMD) one thread runs and a one-line notice says why. */
+  threads?: number;
+  /** What is split across threads, and spinning before sleep (defaults: DEFAULT_TUNING, measured). */
+  threadTuning?: Partial<ThreadTuning>;
 }
 
-/** Loads the engine: the build shipped in build/ (Node: file, browser: fetch) chosen by `options.simd`, or the
- *  .wasm at a URL or path, or from bytes. */
+/** Loads the engine: the build shipped in build/ (Node: file, browser: fetch) chosen by `options.simd` and
+ *  `options.threads`, or the .wasm at a URL or path, or from bytes. */
 export async function loadEngine(source?: WasmSource | EngineOptions): Promise<Engine> {
+  let threads = 1, tuning = DEFAULT_TUNING;
+  if (source === undefined) source = {};
   if (isEngineOptions(source)) {
-    checkOptions(source, 'loadEngine(options)', ['simd']);
+    checkOptions(source, 'loadEngine(options)', ['simd', 'threads', 'threadTuning']);
     const { simd } = source;
     if (simd !== undefined && typeof simd !== 'boolean') fail(`loadEngine({ simd }): simd must be true, false or left out, got ${JSON.stringify(simd)}`);
     if (simd === true && !hostHasSimd()) fail('loadEngine({ simd: true }): this WebAssembly host has no SIMD; leave simd out to get the build without it');
-    source = defaultEngineUrl(simd ?? hostHasSimd());
+    threads = checkThreads(source.threads === undefined ? threadsFromEnvironment() : source.threads, source.threads === undefined ? 'DDPG_WASM_THREADS' : 'loadEngine({ threads })');
+    tuning = checkTuning(source.threadTuning);
+    const useSimd = simd ?? hostHasSimd();
+    if (threads > 1) {
+      const why = !useSimd ? 'the threaded engine is built with SIMD only' : threadsUnavailable();
+      if (why === undefined) return loadThreaded(threads, tuning);
+      console.warn(`ddpg-wasm: ${threads} threads asked for, running on 1: ${why}`);
+    }
+    source = defaultEngineUrl(useSimd);
   }
   const wasm = await instantiateEngine(source);
   return new Engine(new Runtime(wasm));
+}
+
+async function loadThreaded(threads: number, tuning: ThreadTuning): Promise<Engine> {
+  const { module, memory, exports } = await instantiateThreadedEngine();
+  const runtime = new Runtime(exports);
+  const pool = await EngineThreads.start(module, memory, runtime, threads, tuning);
+  runtime.wasm = guardedExports(exports as ThreadedExports, pool); // the same instance, failures translated
+  return new Engine(runtime, pool);
+}
+
+function threadsFromEnvironment(): unknown {
+  const env = typeof process !== 'undefined' ? process.env?.DDPG_WASM_THREADS : undefined;
+  return env === undefined || env === '' ? 1 : Number(env);
+}
+
+function checkThreads(value: unknown, what: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_THREADS) {
+    fail(`${what}: threads must be an integer from 1 to ${MAX_THREADS}, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function checkTuning(value: Partial<ThreadTuning> | undefined): ThreadTuning {
+  checkOptions(value, 'loadEngine({ threadTuning })', Object.keys(DEFAULT_TUNING));
+  const tuning = { ...DEFAULT_TUNING, ...value };
+  for (const [key, v] of Object.entries(tuning)) {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 2 ** 31 - 1) {
+      fail(`loadEngine({ threadTuning }): ${key} must be an integer from 0 to 2^31 − 1, got ${JSON.stringify(v)}`);
+    }
+  }
+  return tuning;
 }
 
 /** A plain options object, as opposed to a WasmSource (string, URL, bytes, Module). */

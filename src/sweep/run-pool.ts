@@ -108,7 +108,8 @@ export interface RunResult {
 
 /** What the pool's worker thread gets: the CLI, the run folder, the train arguments of a new run, and a port on
  *  which it reports the start and receives a stop (the signal to forward to the child). */
-export interface TrainTask { cli: string; dir: string; newArgs: string[]; port: MessagePort }
+/** newArgs start a run; runArgs go to a start and a resume alike (flags that do not change results: --threads). */
+export interface TrainTask { cli: string; dir: string; newArgs: string[]; runArgs: string[]; port: MessagePort }
 
 type ToWorker = { stop: NodeJS.Signals };
 type FromWorker = { started: 'start' | 'resume'; fromStep?: number };
@@ -133,7 +134,7 @@ function readEval(dir: string): RunResult['eval'] {
 
 /** The pool's task, run in a worker thread: one run, from its folder's state at the moment it starts. */
 export async function trainTask(task: TrainTask): Promise<RunResult> {
-  const { cli, dir, newArgs, port } = task;
+  const { cli, dir, newArgs, runArgs, port } = task;
   const t0 = performance.now();
   const seconds = () => (performance.now() - t0) / 1000;
   let stop: NodeJS.Signals | undefined;
@@ -154,7 +155,7 @@ export async function trainTask(task: TrainTask): Promise<RunResult> {
     if (holder) return { outcome: 'busy', action: 'none', seconds: 0, note: `in use by ${holder}` };
     const action = state.kind === 'interrupted' ? 'resume' : 'start';
     const fromStep = state.kind === 'interrupted' ? state.step : undefined;
-    const args = action === 'resume' ? ['train', '--resume', dir, '--quiet'] : ['train', ...newArgs, '--out', dir];
+    const args = action === 'resume' ? ['train', '--resume', dir, '--quiet', ...runArgs] : ['train', ...newArgs, ...runArgs, '--out', dir];
     mkdirSync(dir, { recursive: true });
     const log = join(dir, LOG_FILE);
     const fd = openSync(log, 'a');
@@ -193,6 +194,8 @@ export interface Job {
   dir: string;
   /** The train arguments of a new run (without --out). */
   newArgs: string[];
+  /** Given to a start and a resume alike (default none). */
+  runArgs?: string[];
 }
 
 export interface PoolEvents {
@@ -228,7 +231,7 @@ export async function runJobs(jobs: readonly Job[], opts: { workers: number; cli
     ports.add(port1);
     port1.on('message', (m: FromWorker) => opts.events?.started?.(job, m.started, m.fromStep));
     try {
-      const task: TrainTask = { cli: opts.cli ?? CLI_PATH, dir: job.dir, newArgs: job.newArgs, port: port2 };
+      const task: TrainTask = { cli: opts.cli ?? CLI_PATH, dir: job.dir, newArgs: job.newArgs, runArgs: job.runArgs ?? [], port: port2 };
       return await pool.run(task, { transferList: [port2] }) as RunResult;
     } catch (e) {
       return { outcome: 'failed', action: 'none', seconds: 0, lastLine: (e as Error).message };

@@ -1,0 +1,25 @@
+// A worker thread's life (build/engine-threads.wasm): src/engine/threads.ts instantiates the module once
+// more in a worker, on the same shared memory, and calls threadLoop, which returns only when the engine
+// closes. Each job is the part `index` of what the calling thread split (gemm.ts runSplit, optim.ts).
+import { waitForJob, finishJob, quitRequested, jobOf, argsOf, reportNonFinite } from './thread-sync';
+import { gemmPart, usePackBuffer } from './gemm';
+import { useRowBuffer } from './gemm-row';
+import { adamPart, polyakPart } from './optim';
+import { ThreadJob, ThreadWord, THREAD_SCRATCH_BYTES } from '../src/engine/thread-control';
+
+export function threadLoop(ctl: usize, index: i32, scratch: usize): void {
+  usePackBuffer(scratch);
+  useRowBuffer(scratch + (<usize>THREAD_SCRATCH_BYTES >> 1));
+  const parts = load<i32>(ctl + (<usize>ThreadWord.Threads << 2));
+  const args = argsOf(ctl);
+  let seen = atomic.load<i32>(ctl + (<usize>ThreadWord.Generation << 2));
+  while (true) {
+    seen = waitForJob(ctl, seen);
+    if (quitRequested(ctl)) return;
+    const job = jobOf(ctl);
+    if (job == ThreadJob.Adam) reportNonFinite(ctl, adamPart(args, index, parts));
+    else if (job == ThreadJob.Polyak) reportNonFinite(ctl, polyakPart(args, index, parts));
+    else gemmPart(job, args, index, parts);
+    finishJob(ctl);
+  }
+}

@@ -1,0 +1,129 @@
+// Handing one job to N threads and waiting for it, over the control block of src/engine/thread-control.ts.
+// Only the build with threads (ASC_FEATURE_THREADS, build/engine-threads.wasm) takes these paths; in the
+// other builds every `if (ASC_FEATURE_THREADS)` below is a static branch that is not even compiled.
+//
+// The calling thread (the one JS calls the engine on) writes the job's arguments with plain stores, then
+// bumps Generation (seq-cst): a worker that sees the new generation sees the arguments. Each thread computes
+// its part of the output (split along output rows or columns only, so no sum changes its order and the
+// result is the same bits for any thread count), a worker then bumps Done; the caller computes part 0 and
+// waits for Done = threads − 1. Waiting is a spin on an atomic load, then wait32 — the other side calls
+// notify only when someone sleeps (Sleepers, CallerWaiting), so a busy update costs no syscalls.
+import { ThreadWord as W, JOB_ARGS_WORD } from '../src/engine/thread-control';
+
+/** The control block (0: this instance runs alone) and the thread count, set by threadsInit on the caller. */
+let control: usize = 0;
+let threadCount: i32 = 1;
+
+export function threadsInit(ctl: usize, threads: i32): void {
+  control = ctl;
+  threadCount = threads;
+}
+
+@inline export function threads(): i32 {
+  return ASC_FEATURE_THREADS ? threadCount : 1;
+}
+
+@inline function word(ctl: usize, w: W): usize {
+  return ctl + (<usize>w << 2);
+}
+
+/** The job's argument words (caller side). */
+@inline export function jobArgs(): usize {
+  return control + (<usize>JOB_ARGS_WORD << 2);
+}
+
+@inline export function argsOf(ctl: usize): usize {
+  return ctl + (<usize>JOB_ARGS_WORD << 2);
+}
+
+/** Whether a GEMM of m·n·k multiply-adds is worth splitting (always false without threads). */
+@inline export function splitGemm(m: i32, n: i32, k: i32): bool {
+  if (!ASC_FEATURE_THREADS) return false;
+  if (threadCount < 2) return false;
+  return <i64>m * <i64>n * <i64>k >= <i64>load<i32>(word(control, W.MinWork));
+}
+
+/** Whether an elementwise update over n floats is worth splitting. */
+@inline export function splitElements(n: i32): bool {
+  if (!ASC_FEATURE_THREADS) return false;
+  if (threadCount < 2) return false;
+  return n >= load<i32>(word(control, W.MinElements));
+}
+
+/** Caller: hands out the job whose arguments are written (workers start on it). */
+export function beginJob(job: i32): void {
+  if (!ASC_FEATURE_THREADS) return;
+  const ctl = control;
+  store<i32>(word(ctl, W.Job), job);
+  atomic.store<i32>(word(ctl, W.NonFinite), 0);
+  atomic.store<i32>(word(ctl, W.Done), 0);
+  atomic.add<i32>(word(ctl, W.Generation), 1);
+  if (atomic.load<i32>(word(ctl, W.Sleepers)) > 0) atomic.notify(word(ctl, W.Generation), threadCount);
+}
+
+/** Caller: waits until every worker finished the job; traps if one failed (src/engine/threads.ts turns the
+ *  trap into an error naming the worker and its message). Returns the OR of the parts' non-finite flags. */
+export function endJob(): i32 {
+  if (!ASC_FEATURE_THREADS) return 0;
+  const ctl = control, need = threadCount - 1, done = word(ctl, W.Done);
+  const spinLimit = load<i32>(word(ctl, W.CallerSpins));
+  let spins = 0;
+  while (true) {
+    const d = atomic.load<i32>(done);
+    if (atomic.load<i32>(word(ctl, W.Failed)) > 0) unreachable();
+    if (d >= need) break;
+    if (++spins >= spinLimit) {
+      atomic.store<i32>(word(ctl, W.CallerWaiting), 1);
+      memory.atomic.wait32(done, d, 1_000_000); // 1 ms at most, then look again
+      atomic.store<i32>(word(ctl, W.CallerWaiting), 0);
+      spins = 0;
+    }
+  }
+  store<i32>(word(ctl, W.SplitJobs), load<i32>(word(ctl, W.SplitJobs)) + 1);
+  return atomic.load<i32>(word(ctl, W.NonFinite));
+}
+
+/** A part's non-finite flag, OR-ed into the job's (any thread). */
+export function reportNonFinite(ctl: usize, flag: i32): void {
+  if (!ASC_FEATURE_THREADS) return;
+  if (flag != 0) atomic.or<i32>(word(ctl, W.NonFinite), flag);
+}
+
+/** Worker: waits for a generation other than `seen` and returns it. */
+export function waitForJob(ctl: usize, seen: i32): i32 {
+  if (!ASC_FEATURE_THREADS) return seen;
+  const gen = word(ctl, W.Generation);
+  const spinLimit = load<i32>(word(ctl, W.WorkerSpins));
+  let spins = 0;
+  while (true) {
+    const g = atomic.load<i32>(gen);
+    if (g != seen) return g;
+    if (++spins >= spinLimit) {
+      atomic.add<i32>(word(ctl, W.Sleepers), 1);
+      memory.atomic.wait32(gen, seen, -1);
+      atomic.sub<i32>(word(ctl, W.Sleepers), 1);
+      spins = 0;
+    }
+  }
+}
+
+/** Worker: the current job is done. */
+export function finishJob(ctl: usize): void {
+  if (!ASC_FEATURE_THREADS) return;
+  const done = word(ctl, W.Done);
+  atomic.add<i32>(done, 1);
+  if (atomic.load<i32>(word(ctl, W.CallerWaiting)) != 0) atomic.notify(done, 1);
+}
+
+@inline export function quitRequested(ctl: usize): bool {
+  return atomic.load<i32>(word(ctl, W.Quit)) != 0;
+}
+
+@inline export function jobOf(ctl: usize): i32 {
+  return load<i32>(word(ctl, W.Job));
+}
+
+/** Start of part t of `units` units over `parts` parts (the last part ends at units). */
+@inline export function partStart(units: i32, t: i32, parts: i32): i32 {
+  return <i32>((<i64>units * <i64>t) / <i64>parts);
+}

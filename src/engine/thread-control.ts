@@ -1,0 +1,59 @@
+// The threaded engine's control block, the one definition shared by both sides: src/engine/threads.ts
+// allocates it in the arena and starts the workers, assembly/thread-sync.ts and assembly/thread-loop.ts
+// read and write it (AssemblyScript compiles this file too: plain enums and integer constants only).
+// It is THREAD_CONTROL_BYTES of shared memory: ThreadWord i32 words, the job's arguments from word
+// JOB_ARGS_WORD on, and the first failing worker's error message (UTF-8) at THREAD_MESSAGE_OFFSET.
+export const THREAD_CONTROL_BYTES = 512;
+export const JOB_ARGS_WORD = 32;
+export const THREAD_MESSAGE_OFFSET = 256;
+export const THREAD_MESSAGE_BYTES = 256;
+/** Per-thread scratch (the packed A panel of the dW GEMM and the running row of rowTimesMatrix). */
+export const THREAD_SCRATCH_BYTES = 16384;
+/** The most threads one engine runs (the calling thread included). */
+export const MAX_THREADS = 64;
+
+export enum ThreadWord {
+  /** Bumped by the calling thread to hand out a job (workers wait on it). */
+  Generation = 0,
+  /** Workers that finished the current job. */
+  Done = 1,
+  /** 1: workers return from their loop at the next generation. */
+  Quit = 2,
+  /** 0, or 1 + the index of the first worker that threw (its message is at THREAD_MESSAGE_OFFSET). */
+  Failed = 3,
+  /** Threads taking part, the calling thread included. */
+  Threads = 4,
+  /** Workers asleep in wait32 on Generation (the caller notifies only when there are any). */
+  Sleepers = 5,
+  /** 1 while the calling thread sleeps in wait32 on Done. */
+  CallerWaiting = 6,
+  /** The job (ThreadJob). */
+  Job = 7,
+  /** A GEMM is split only when m·n·k ≥ this; an elementwise update only when its length ≥ MinElements. */
+  MinWork = 8,
+  MinElements = 9,
+  /** Spin iterations before sleeping: the caller waiting for workers, a worker waiting for a job. */
+  CallerSpins = 10,
+  WorkerSpins = 11,
+  /** Jobs run split so far (a statistic: tests check that splitting happened). */
+  SplitJobs = 12,
+  /** Non-finite flags of the parts of an adamStep / polyak job, OR-ed. */
+  NonFinite = 13,
+}
+
+export enum ThreadJob {
+  /** gemmCore over a block of rows or columns (plain, accumulate, bias + relu). */
+  Gemm = 1,
+  /** The packed-A (dW) path over a block of rows or columns. */
+  GemmPacked = 2,
+  /** gemmDerivative over a block of rows. */
+  GemmDerivative = 3,
+  Adam = 4,
+  Polyak = 5,
+}
+
+/** The arguments of a GEMM job, words from JOB_ARGS_WORD on. */
+export enum GemmArg { M = 0, N, K, A, Ars, Acs, B, Ldb, C, Ldc, Accumulate, Bias, Relu, H, HCols, HAct, SplitRows }
+
+/** The arguments of an Adam or Polyak job (f32 hyperparameters stored as float bits). */
+export enum UpdateArg { P = 0, G, M, V, N, Beta1, Beta2, Eps, WeightDecay, StepSize, InvSqrtBc2, Tau }

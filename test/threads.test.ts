@@ -1,0 +1,257 @@
+// The threaded engine (build/engine-threads.wasm on N threads, src/engine/threads.ts) splits GEMMs along
+// output rows or columns and Adam/Polyak along the vector, so no sum changes its order: at 2 and 3 threads
+// every kernel, MLP pass and training run gives the bits of one thread — and the numbers are right (float64
+// reference). Plus its lifecycle: a worker's failure is an EngineThreadError, not a deadlock; close() ends the
+// workers; a process that never closes its engine still exits; hosts without SharedArrayBuffer fall back.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAgent, DdpgInputError, loadEngine, type Agent, type Engine } from '../src/index.js';
+import { EngineThreadError } from '../src/errors.js';
+import { makeEnv } from '../src/envs/index.js';
+import { Trainer } from '../src/rl/trainer.js';
+import { checkpointArrays, cli, metricsWithoutWall, tempDir } from './helpers/cli.js';
+import { matmul64, randomArray } from './helpers/ref64.js';
+
+const rand = (n: number, scale: number, seed: number) => randomArray(n, `threads-${seed}`, -scale, scale);
+const SPLIT_ALWAYS = { minWork: 0, minElements: 0 };
+
+let engines: Engine[]; // 1, 2 and 3 threads
+beforeAll(async () => {
+  engines = [await loadEngine({ threads: 1 }), await loadEngine({ threads: 2, threadTuning: SPLIT_ALWAYS }),
+    await loadEngine({ threads: 3, threadTuning: SPLIT_ALWAYS })];
+});
+afterAll(async () => { for (const e of engines) await e.close(); });
+
+function bitDiffs(a: Float32Array, b: Float32Array): number[] {
+  expect(a.length).toBe(b.length);
+  const x = new Uint32Array(a.buffer, a.byteOffset, a.length), y = new Uint32Array(b.buffer, b.byteOffset, b.length);
+  const out: number[] = [];
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) out.push(i);
+  return out;
+}
+
+/** Runs `call` on every engine with the same inputs and prior output contents; returns each engine's output,
+ *  and checks that the threaded engines really split the call when `split` says they should. */
+function onEach(inputs: Float32Array[], outLength: number, split: boolean,
+                call: (w: Engine['runtime']['wasm'], ptrs: number[], out: number) => number | void): { outs: Float32Array[]; results: unknown[] } {
+  const outs: Float32Array[] = [], results: unknown[] = [];
+  for (const engine of engines) {
+    const rt = engine.runtime;
+    const ptrs = inputs.map((a) => { const p = rt.alloc(a.length); rt.f32.set(a, p >>> 2); return p; });
+    const out = rt.alloc(outLength);
+    rt.f32.set(rand(outLength, 1, 99), out >>> 2);
+    const before = engine.splitJobs;
+    results.push(call(rt.wasm, ptrs, out));
+    if (engine.threads > 1) expect(engine.splitJobs > before, `split on ${engine.threads} threads`).toBe(split);
+    outs.push(rt.view(out, outLength).slice());
+  }
+  return { outs, results };
+}
+
+function expectSameBits(outs: Float32Array[]): void {
+  expect(bitDiffs(outs[0], outs[1])).toEqual([]);
+  expect(bitDiffs(outs[0], outs[2])).toEqual([]);
+}
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
+  return d;
+}
+
+// [m, n, k]: split by 4-row groups (m ≥ 8·threads), by 8-column groups (few rows, many columns), odd sizes
+// whose m % 4 rows and n % 4 columns land in the last part, the packed dW path with two k-chunks (k > 512).
+const SPLIT_SHAPES: [number, number, number][] = [[257, 67, 33], [24, 13, 5], [7, 131, 17], [5, 49, 300], [67, 41, 601], [33, 256, 9]];
+
+describe('GEMMs split across threads give the bits of one thread', () => {
+  it('reports its threads', () => {
+    expect(engines.map((e) => e.threads)).toEqual([1, 2, 3]);
+    expect(engines[0].splitJobs).toBe(0);
+  });
+
+  for (const [m, n, k] of SPLIT_SHAPES) {
+    it(`gemm (= and +=, row stride > n), the packed dW form, bias + relu and the derivative epilogues at m=${m} n=${n} k=${k}`, () => {
+      const A = rand(m * k, 2, m + n), B = rand(k * n, 3, k), bias = rand(n, 4, n), H = rand(m * n, 5, 7);
+      const ldc = n + 3;
+      for (const accumulate of [0, 1]) {
+        const { outs } = onEach([A, B], m * ldc, true, (w, [a, b], c) => w.gemm(m, n, k, a, k, 1, b, n, c, ldc, accumulate));
+        expectSameBits(outs);
+        if (accumulate === 0) {
+          const ref = matmul64(A, B, m, k, n);
+          const got = Float64Array.from({ length: m * n }, (_, i) => outs[2][Math.floor(i / n) * ldc + (i % n)]);
+          expect(maxAbsDiff(got, ref)).toBeLessThan(1e-4 * Math.sqrt(k) * 6);
+          expect(outs[2][n]).toBe(outs[0][n]); // a padding column between rows: untouched, as on one thread
+        }
+        // dW = Xᵀ·dZ with X's row stride a multiple of 128 floats: the packed path, chunks of 512 over k.
+        const lda = 128 * Math.ceil(m / 128);
+        const At = rand(k * m, 6, m), Apad = new Float32Array(k * lda);
+        for (let p = 0; p < k; p++) Apad.set(At.subarray(p * m, p * m + m), p * lda);
+        const packed = onEach([Apad, B], m * n, true, (w, [a, b], c) => w.gemm(m, n, k, a, 1, lda, b, n, c, n, accumulate));
+        expectSameBits(packed.outs);
+      }
+      const relu = onEach([A, B, bias], m * n, true, (w, [a, b, bb], c) => w.gemmBiasRelu(m, n, k, a, k, 1, b, n, c, n, bb, 1));
+      expectSameBits(relu.outs);
+      expect(relu.outs[1].some((v) => v > 0) && relu.outs[1].some((v) => v === 0)).toBe(true);
+      for (const hAct of [1, 2]) {
+        const rowsSplit = m >> 2 >= 6; // the derivative is split by rows only
+        const d = onEach([A, B, H], m * n, rowsSplit, (w, [a, b, h], c) => w.gemmDerivative(m, n, k, a, k, 1, b, n, c, n, h, n - 2, hAct));
+        expectSameBits(d.outs);
+      }
+    });
+  }
+
+  it('leaves shapes too small to give each thread two groups, and batch 1, on one thread', () => {
+    for (const [m, n, k] of [[1, 12, 256], [5, 9, 300], [3, 15, 7]] as const) {
+      const A = rand(m * k, 2, m), B = rand(k * n, 3, n);
+      const { outs } = onEach([A, B], m * n, false, (w, [a, b], c) => w.gemm(m, n, k, a, k, 1, b, n, c, n, 0));
+      expectSameBits(outs);
+    }
+  });
+
+  it('with the default threshold, one observation through a 256-wide layer stays on one thread; a batch of 256 is split', async () => {
+    const engine = await loadEngine({ threads: 2 });
+    const rt = engine.runtime, p = rt.alloc(256 * 256 * 3);
+    rt.wasm.gemmBiasRelu(1, 256, 256, p, 256, 1, p + 262144, 256, p + 524288, 256, 0, 1);
+    expect(engine.splitJobs).toBe(0);
+    rt.wasm.gemmBiasRelu(256, 256, 256, p, 256, 1, p + 262144, 256, p + 524288, 256, 0, 1);
+    expect(engine.splitJobs).toBe(1);
+    await engine.close();
+  });
+
+  it('Adam and Polyak split over the vector: same bits, and a part\'s non-finite flag reaches the caller', () => {
+    for (const n of [37, 1001, 4099]) {
+      const p = rand(n, 1, n), g = rand(n, 2, n + 1), m = rand(n, 0.1, n + 2), v = rand(n, 0.1, n + 3).map(Math.abs) as Float32Array;
+      const adam = onEach([p, g, m, v], 3 * n, true, (w, [pp, gg, mm, vv], out) => {
+        const flag = w.adamStep(pp, gg, mm, vv, n, 1e-3, 0.9, 0.999, 1e-8, 0.01, 0.271, 0.0019);
+        w.copy(out, pp, n); w.copy(out + 4 * n, mm, n); w.copy(out + 8 * n, vv, n);
+        return flag;
+      });
+      expectSameBits(adam.outs);
+      expect(adam.results).toEqual([0, 0, 0]);
+      // The reference: PyTorch's Adam formula in float64, for the first element.
+      const g0 = g[0] + 0.01 * p[0], m0 = 0.9 * m[0] + 0.1 * g0, v0 = 0.999 * v[0] + 0.001 * g0 * g0;
+      expect(adam.outs[2][0]).toBeCloseTo(p[0] - (1e-3 / 0.271) * m0 / (Math.sqrt(v0) / Math.sqrt(0.0019) + 1e-8), 5);
+      const bad = g.slice(); bad[n - 2] = Infinity; // in the last thread's part
+      const flagged = onEach([p, bad, m, v], 1, true, (w, [pp, gg, mm, vv]) => w.adamStep(pp, gg, mm, vv, n, 1e-3, 0.9, 0.999, 1e-8, 0, 0.1, 0.001));
+      expect(flagged.results).toEqual([1, 1, 1]);
+      const polyak = onEach([p, g], n, true, (w, [s, t], out) => { const f = w.polyak(t, s, n, 0.005); w.copy(out, t, n); return f; });
+      expectSameBits(polyak.outs);
+      expect(polyak.outs[1][n - 1]).toBeCloseTo(0.005 * p[n - 1] + 0.995 * g[n - 1], 6);
+      expect(polyak.results).toEqual([0, 0, 0]);
+    }
+  });
+});
+
+describe('whole passes and training runs on threads', () => {
+  it('MLP forward, parameter and input gradients: the same bits at 1, 2 and 3 threads', () => {
+    for (const [sizes, hidden, output, batch] of [[[17, 256, 256, 6], 'relu', 'tanh', 256], [[23, 67, 33, 1], 'tanh', 'identity', 37],
+      [[3, 64, 64, 1], 'relu', 'identity', 1]] as const) {
+      const results = engines.map((engine) => {
+        const net = engine.mlp({ sizes: [...sizes], hidden, output, maxBatch: batch, seed: 5 });
+        const y = net.forward(rand(batch * sizes[0], 1, 3), batch).slice();
+        const dx = net.backward(rand(batch * sizes[sizes.length - 1], 1, 4), { inputGrad: true }).slice();
+        return [y, dx, net.getGrads()];
+      });
+      for (let i = 0; i < 3; i++) expectSameBits(results.map((r) => r[i]));
+    }
+    expect(engines[1].splitJobs).toBeGreaterThan(0);
+  });
+
+  for (const algo of ['ddpg', 'td3'] as const) {
+    it(`${algo.toUpperCase()} at 256/256 with the default split threshold: 2 threads end with the bits of 1`, async () => {
+      const agents: Agent[] = [];
+      const threaded = await loadEngine({ threads: 2 });
+      for (const engine of [await loadEngine({ threads: 1 }), threaded]) {
+        const agent = createAgent(engine, algo, {
+          obsDim: 3, actDim: 1, actionLow: [-2], actionHigh: [2], actorHidden: [256, 256], criticHidden: [256, 256],
+          batchSize: 64, bufferSize: 1000, learningStarts: 200, seed: 9,
+        });
+        new Trainer(agent, makeEnv('Pendulum-v1')).run(260);
+        agents.push(agent);
+      }
+      expect(threaded.splitJobs).toBeGreaterThan(0);
+      for (const name of Object.keys(agents[0].networks)) {
+        expect(bitDiffs(agents[0].networks[name].getParams(), agents[1].networks[name].getParams()), name).toEqual([]);
+      }
+      for (const name of Object.keys(agents[0].optimizers)) {
+        const [s0, s1] = [agents[0].optimizers[name].getState(), agents[1].optimizers[name].getState()];
+        expect(bitDiffs(s0.m, s1.m), name).toEqual([]);
+        expect(bitDiffs(s0.v, s1.v), name).toEqual([]);
+      }
+      await threaded.close();
+    });
+  }
+
+  it('train --threads 2 writes the run of --threads 1 (DDPG, TD3), and a resume may change the thread count', async () => {
+    const common = ['--env', 'Pendulum-v1', '--steps', '700', '--learning-starts', '300', '--batch-size', '64',
+      '--actor-hidden', '256,256', '--critic-hidden', '256,256', '--checkpoint-every', '350', '--eval-episodes', '1', '--quiet'];
+    for (const algo of ['ddpg', 'td3']) {
+      const one = tempDir(`thr1-${algo}`), two = tempDir(`thr2-${algo}`), mixed = tempDir(`thrmix-${algo}`);
+      const r1 = await cli(['train', '--algo', algo, ...common, '--threads', '1', '--out', one]);
+      const r2 = await cli(['train', '--algo', algo, ...common, '--threads', '2', '--out', two]);
+      expect([r1.code, r2.code], r1.stderr + r2.stderr).toEqual([0, 0]);
+      expect(r2.stderr).toContain('2 threads');
+      expect(checkpointArrays(two)).toEqual(checkpointArrays(one));
+      expect(metricsWithoutWall(two)).toEqual(metricsWithoutWall(one));
+      // Half the run on 2 threads, the rest resumed on 1: the same run again.
+      const h = await cli(['train', '--algo', algo, ...common, '--steps', '350', '--threads', '2', '--out', mixed]);
+      expect(h.code, h.stderr).toBe(0);
+      const rest = await cli(['train', '--resume', mixed, '--steps', '700', '--threads', '1', '--quiet']);
+      expect(rest.code, rest.stderr).toBe(0);
+      expect(checkpointArrays(mixed)).toEqual(checkpointArrays(one));
+    }
+  });
+});
+
+describe('the threads\' lifecycle', () => {
+  it('a worker that fails is an EngineThreadError naming it, on this call and every later one — not a deadlock', async () => {
+    const engine = await loadEngine({ threads: 2, threadTuning: SPLIT_ALWAYS });
+    const rt = engine.runtime, m = 64, n = 64, k = 64;
+    const a = rt.alloc(m * k), b = rt.alloc(k * n), c = rt.alloc(m * n);
+    rt.wasm.gemm(m, n, k, a, k, 1, b, n, c, n, 0); // fine
+    // C's row stride puts the second half of the rows (the worker's part) beyond the end of memory.
+    rt.reserve(1 << 20);
+    const ldc = Math.floor((rt.memoryBytes - c) / 4 / (m / 2));
+    expect(() => rt.wasm.gemm(m, n, k, a, k, 1, b, n, c, ldc, 0)).toThrow(EngineThreadError);
+    expect(() => rt.wasm.gemm(m, n, k, a, k, 1, b, n, c, ldc, 0)).toThrow(/engine thread 1 of 2 failed: .*out of bounds/);
+    expect(() => rt.wasm.gemm(m, n, k, a, k, 1, b, n, c, n, 0)).toThrow(EngineThreadError);
+    await engine.close();
+  });
+
+  it('close() ends the workers; a closed engine refuses to compute', async () => {
+    const engine = await loadEngine({ threads: 3 });
+    await engine.close();
+    await engine.close(); // idempotent
+    expect(() => engine.mlp({ sizes: [3, 4, 1], maxBatch: 1 }).forward([1, 2, 3], 1)).toThrow(/closed/);
+  });
+
+  it('a process that never closes its threaded engine exits by itself; one without SharedArrayBuffer falls back with a notice', () => {
+    const index = join(import.meta.dirname, '..', 'dist', 'index.js');
+    const script = (prelude: string) => `${prelude}
+      const { loadEngine } = await import(${JSON.stringify(index)});
+      const e = await loadEngine({ threads: 2, threadTuning: { minWork: 0 } });
+      const rt = e.runtime, p = rt.alloc(64 * 64 * 3);
+      rt.wasm.gemm(64, 64, 64, p, 64, 1, p + 16384, 64, p + 32768, 64, 0);
+      console.log('threads', e.threads, 'split', e.splitJobs);`;
+    const run = (prelude: string) => spawnSync(process.execPath, ['--input-type=module', '-e', script(prelude)], { encoding: 'utf8', timeout: 20_000 });
+    const normal = run('');
+    expect(normal.status, normal.stderr).toBe(0);
+    expect(normal.stdout.trim()).toBe('threads 2 split 1');
+    const without = run('delete globalThis.SharedArrayBuffer;');
+    expect(without.status, without.stderr).toBe(0);
+    expect(without.stdout.trim()).toBe('threads 1 split 0');
+    expect(without.stderr.trim()).toBe('ddpg-wasm: 2 threads asked for, running on 1: this JavaScript host has no SharedArrayBuffer');
+  });
+
+  it('refuses bad thread counts and tuning with typed errors', async () => {
+    for (const threads of [0, -1, 1.5, 65, NaN, '2', null]) {
+      await expect(loadEngine({ threads: threads as number })).rejects.toThrow(DdpgInputError);
+    }
+    await expect(loadEngine({ threads: 2, threadTuning: { minWrok: 1 } as never })).rejects.toThrow(/unknown option 'minWrok'/);
+    await expect(loadEngine({ threads: 2, threadTuning: { minWork: -1 } })).rejects.toThrow(/minWork must be an integer/);
+    const r = await cli(['train', '--threads', '0', '--steps', '10']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--threads expects an integer/);
+  });
+});
