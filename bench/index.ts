@@ -2,7 +2,7 @@
 //
 //   npm run bench                    full run (a few minutes), writes bench/results/latest.json
 //   npm run bench -- --quick         smoke run (BENCH_QUICK=1 works too): short sampling, no CLI training run
-//   npm run bench -- --only=gemm,ddpg   sections: peak (always), gemm, mlp, ddpg, td3, infer, e2e, heap, mujoco, scalar, edge
+//   npm run bench -- --only=gemm,ddpg   sections: peak (always), gemm, mlp, ddpg, td3, infer, e2e, heap, mujoco, scalar, edge, threads
 //   npm run bench -- --readme        also rewrite the table in bench/README.md
 //   BENCH_MAX_TIME=1 BENCH_ROUNDS=3  seconds of sampling per case and round, interleaved rounds (default 0.4 s × 3;
 //                                    quick 0.2 s × 1)
@@ -23,6 +23,7 @@ import { heapCheck, type HeapResult } from './cases/heap.js';
 import { mujocoSection, mujocoTable, type MujocoRow } from './cases/mujoco.js';
 import { scalarBuildSection, scalarBuildTable, type ScalarRow } from './cases/scalar-build.js';
 import { edgeSection, edgeTable, type EdgeRow } from './cases/edge.js';
+import { threadsSection, threadsTable, type ThreadRow } from './cases/threads.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -72,6 +73,11 @@ if (want('edge')) {
   console.error('— edge');
   edge = await edgeSection(ctx, edgeNotes);
 }
+let threads: ThreadRow[] | undefined;
+if (want('threads')) {
+  console.error('— threads');
+  threads = await threadsSection(ctx);
+}
 ctx.samplePeak();
 { // the peak row: per-call times from the GFLOP/s samples
   const flops = sections[0].rows[0].flops!;
@@ -115,6 +121,11 @@ if (edge) {
   out.push('', '## Deployment formats: one observation → action in each runtime (median per observation)', '', edgeTable(edge));
   for (const n of edgeNotes) out.push('', `note: ${n}`);
 }
+if (threads) {
+  out.push('', '## Two threads for one run (build/engine-threads.wasm, loadEngine({ threads: 2 })) next to one thread', '',
+    'same run, interleaved rounds; both compute the same bits (test/threads.test.ts); DDPG updates on Pendulum shapes, ' +
+    'HalfCheetah-v5: one TD3 training step with the preset (act, env step, store, update)', '', threadsTable(threads, 2));
+}
 const targets = checkTargets(sections, ctx.peakGflops, heap?.ok);
 out.push('', '## Targets (issue 4)', '', targetsTable(targets));
 const wall = (performance.now() - t0) / 1e3;
@@ -126,7 +137,7 @@ fs.mkdirSync(path.join(HERE, 'results'), { recursive: true });
 const jsonPath = path.join(HERE, 'results', quick || only ? 'partial.json.tmp' : 'latest.json'); // *.tmp is git-ignored
 fs.writeFileSync(jsonPath, JSON.stringify({
   date: new Date().toISOString(), quick, only: only ?? null, timing: ctx.timing, machine, tfjs: ctx.tfDescriptions, tfNotes: [...ctx.tfNotes],
-  peakGflops: ctx.peakGflops, sections, heap: heap ?? null, mujoco: mujoco ?? null, scalar: scalar ?? null, edge: edge ?? null, targets, wallSec: wall,
+  peakGflops: ctx.peakGflops, sections, heap: heap ?? null, mujoco: mujoco ?? null, scalar: scalar ?? null, edge: edge ?? null, threads: threads ?? null, targets, wallSec: wall,
 }, null, 2) + '\n');
 console.error(`wrote ${path.relative(process.cwd(), jsonPath)}`);
 

@@ -1,0 +1,56 @@
+// The threaded engine (build/engine-threads.wasm, loadEngine({ threads })) next to one thread, in the same
+// run, interleaved: whole DDPG updates (Pendulum shapes, batch 256) at 64/64, 256/256 and 400/300, and TD3
+// training steps on HalfCheetah-v5 with its preset (256/256, batch 256: act + env step + store + update).
+// Both compute the same bits (test/threads.test.ts); this is what the second core buys.
+import { availableParallelism } from 'node:os';
+import { createEnv, loadEngine, TD3, TD3_PRESETS, Trainer, type Engine } from '../../src/index.js';
+import { runGroups, type Case, type Group, type Stat } from '../lib/harness.js';
+import type { BenchContext } from '../lib/context.js';
+import { makeAgent } from '../lib/agents.js';
+
+export interface ThreadRow { name: string; one: Stat; many: Stat; unit: 'update' | 'step' }
+/** Issue 15's targets: threaded / one thread at most this (64/64: the threshold keeps it on one thread). */
+export const THREAD_TARGETS: Record<string, number> = {
+  'DDPG update 64/64 batch 256': 1.0, 'DDPG update 256/256 batch 256': 0.6, 'DDPG update 400/300 batch 256': 0.58,
+};
+
+async function halfCheetahCase(engine: Engine, label: string): Promise<Case> {
+  const env = await createEnv('HalfCheetah-v5', { seed: 3 });
+  const agent = new TD3(engine, {
+    obsDim: 17, actDim: 6, actionLow: Array.from(env.actionSpace.low), actionHigh: Array.from(env.actionSpace.high),
+    ...TD3_PRESETS['HalfCheetah-v5'].config, bufferSize: 20_000, learningStarts: 2_000, seed: 1,
+  });
+  const trainer = new Trainer(agent, env);
+  trainer.run(2_100); // past learningStarts: every step below updates
+  return { name: `${label} HalfCheetah-v5 TD3 training step`, fn: () => trainer.run(trainer.step + 1) };
+}
+
+async function casesOf(engine: Engine, label: string): Promise<Case[]> {
+  const cases: Case[] = [];
+  for (const hidden of [[64, 64], [256, 256], [400, 300]]) {
+    const { agent } = makeAgent(engine, hidden);
+    agent.update();
+    cases.push({ name: `${label} DDPG update ${hidden.join('/')} batch 256`, fn: () => agent.update() });
+  }
+  cases.push(await halfCheetahCase(engine, label));
+  return cases;
+}
+
+export async function threadsSection(ctx: BenchContext, threads = Math.min(2, availableParallelism())): Promise<ThreadRow[]> {
+  const one = await loadEngine({ threads: 1 }), many = await loadEngine({ threads });
+  const a = await casesOf(one, '1'), b = await casesOf(many, String(threads));
+  const groups: Group[] = [{ impl: '1 thread', cases: a }, { impl: `${threads} threads`, cases: b }];
+  const res = await runGroups(groups, ctx.timing, () => ctx.timing);
+  await many.close();
+  return a.map((c, i) => ({
+    name: c.name.slice(2), one: res[c.name], many: res[b[i].name], unit: c.name.includes('training step') ? 'step' : 'update',
+  }));
+}
+
+export function threadsTable(rows: ThreadRow[], threads: number): string {
+  const f = (s: number) => (s >= 1e-3 ? `${(s * 1e3).toFixed(2)} ms` : `${(s * 1e6).toFixed(1)} µs`);
+  const rate = (r: ThreadRow, s: Stat) => (r.unit === 'step' ? ` (${(1 / s.median).toFixed(0)} steps/s)` : '');
+  return [`| case | 1 thread, median | ${threads} threads, median | ${threads} / 1 | target |`, '|:--|--:|--:|--:|--:|',
+    ...rows.map((r) => `| ${r.name} | ${f(r.one.median)}${rate(r, r.one)} | ${f(r.many.median)}${rate(r, r.many)} | ` +
+      `${(r.many.median / r.one.median).toFixed(2)}× | ${THREAD_TARGETS[r.name] === undefined ? '–' : `≤ ${THREAD_TARGETS[r.name]}×`} |`)].join('\n');
+}
