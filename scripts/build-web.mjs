@@ -36,6 +36,7 @@ await build({
 for (const page of ['index.html', 'mujoco.html', 'style.css']) copyFileSync(join(web, page), join(out, page));
 copyFileSync(wasm, join(out, 'engine.wasm'));
 copyFileSync(join(root, 'build', 'engine-scalar.wasm'), join(out, 'engine-scalar.wasm'));
+copyFileSync(join(root, 'build', 'engine-threads.wasm'), join(out, 'engine-threads.wasm'));
 cpSync(join(web, 'assets'), join(out, 'assets'), { recursive: true });
 const mujoco = join(root, 'node_modules', '@mujoco', 'mujoco');
 mkdirSync(join(out, 'mujoco'));

@@ -2,6 +2,7 @@
 // Engine and networks
 export { loadEngine, Engine, type EngineOptions } from './nn/engine.js';
 export { hostHasSimd } from './engine/load.js';
+export { threadsUnavailable, DEFAULT_TUNING, type ThreadTuning } from './engine/threads.js';
 export type { WasmSource } from './engine/load.js';
 export { Mlp, type MlpOptions, type BackwardOptions } from './nn/mlp.js';
 export type { JoinSpec, LayerLayout } from './nn/layout.js';
@@ -35,7 +36,7 @@ export type { Env, AnyEnv, StepResult, ResetResult, EnvSnapshot } from './envs/e
 export { makeBox, boxContains, type Box } from './envs/box.js';
 // Checkpoints (bytes; Node file helpers are in ddpg-wasm's CLI)
 export { encodeCheckpoint, decodeCheckpoint, CheckpointError, FORMAT_VERSION } from './checkpoint/format.js';
-export { DdpgInputError, DivergenceError } from './errors.js';
+export { DdpgInputError, DivergenceError, EngineThreadError } from './errors.js';
 // Standalone policy runtime (actor only; Node, browsers, workers)
 export { encodePolicy, loadPolicy, toPolicyContent, POLICY_KIND, type Policy, type PolicySpec, type ActorSource } from './policy.js';
 // Gradient math for learners (docs/gradients.md): finite-difference checks and the float64 scalar reference kernels

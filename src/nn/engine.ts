@@ -104,6 +104,9 @@ export interface EngineOptions {
   threads?: number;
   /** What is split across threads, and spinning before sleep (defaults: DEFAULT_TUNING, measured). */
   threadTuning?: Partial<ThreadTuning>;
+  /** Where the threaded build is (a URL, path, bytes or Module; default build/engine-threads.wasm beside the
+   *  package): a bundled page serves it next to its scripts. Used only when threads > 1 can run. */
+  threadedWasm?: WasmSource;
 }
 
 /** Loads the engine: the build shipped in build/ (Node: file, browser: fetch) chosen by `options.simd` and
@@ -112,7 +115,7 @@ export async function loadEngine(source?: WasmSource | EngineOptions): Promise<E
   let threads = 1, tuning = DEFAULT_TUNING;
   if (source === undefined) source = {};
   if (isEngineOptions(source)) {
-    checkOptions(source, 'loadEngine(options)', ['simd', 'threads', 'threadTuning']);
+    checkOptions(source, 'loadEngine(options)', ['simd', 'threads', 'threadTuning', 'threadedWasm']);
     const { simd } = source;
     if (simd !== undefined && typeof simd !== 'boolean') fail(`loadEngine({ simd }): simd must be true, false or left out, got ${JSON.stringify(simd)}`);
     if (simd === true && !hostHasSimd()) fail('loadEngine({ simd: true }): this WebAssembly host has no SIMD; leave simd out to get the build without it');
@@ -121,7 +124,7 @@ export async function loadEngine(source?: WasmSource | EngineOptions): Promise<E
     const useSimd = simd ?? hostHasSimd();
     if (threads > 1) {
       const why = !useSimd ? 'the threaded engine is built with SIMD only' : threadsUnavailable();
-      if (why === undefined) return loadThreaded(threads, tuning);
+      if (why === undefined) return loadThreaded(threads, tuning, source.threadedWasm);
       console.warn(`ddpg-wasm: ${threads} threads asked for, running on 1: ${why}`);
     }
     source = defaultEngineUrl(useSimd);
@@ -130,8 +133,8 @@ export async function loadEngine(source?: WasmSource | EngineOptions): Promise<E
   return new Engine(new Runtime(wasm));
 }
 
-async function loadThreaded(threads: number, tuning: ThreadTuning): Promise<Engine> {
-  const { module, memory, exports } = await instantiateThreadedEngine();
+async function loadThreaded(threads: number, tuning: ThreadTuning, wasm: WasmSource | undefined): Promise<Engine> {
+  const { module, memory, exports } = await instantiateThreadedEngine(wasm);
   const runtime = new Runtime(exports);
   const pool = await EngineThreads.start(module, memory, runtime, threads, tuning);
   runtime.wasm = guardedExports(exports as ThreadedExports, pool); // the same instance, failures translated

@@ -47,6 +47,9 @@ describe('browser demo', () => {
     const s = await waitForState(b, '2 training episodes', (x) => x.mode === 'train' && x.trainReturns.length >= 2, 60_000);
     expect(s.running).toBe(true);
     expect(s.trainReturns.every(Number.isFinite)).toBe(true);
+    // The server sends COOP/COEP, so the page is cross-origin isolated and the agent's engine runs on 2 threads.
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    expect(await page.textContent('#engine-info')).toMatch(/on 2 threads \(cross-origin isolated page\)/);
     await page.waitForTimeout(300); // a few more animation frames and a steps/s window
     const after = await snapshot(page);
     expect(after.curvePoints).toBeGreaterThanOrEqual(2);
@@ -96,5 +99,19 @@ describe('browser demo', () => {
     await page.waitForTimeout(200);
     await page.screenshot({ path: join(ARTIFACTS, 'demo-policy.png') });
     expect(b.errors).toEqual([]);
+  });
+
+  it('served without COOP/COEP (--no-isolation), the page says its engine runs on one thread, and why', async () => {
+    const plain = await startDemoServer({ port: 0, isolation: false });
+    const page = await b.context.newPage();
+    try {
+      await page.goto(plain.url);
+      await page.waitForFunction(() => document.getElementById('engine-info')?.textContent !== 'engine: loading…', null, { timeout: 20_000 });
+      expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
+      expect(await page.textContent('#engine-info')).toMatch(/^engine: 1 thread \(.*cross-origin isolated/);
+    } finally {
+      await page.close();
+      await plain.close();
+    }
   });
 });

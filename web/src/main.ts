@@ -38,7 +38,7 @@ worker.onerror = (e) => showError(`the worker failed: ${e.message}`);
 worker.onmessage = (ev: MessageEvent<FromWorker>) => {
   const m = ev.data;
   switch (m.type) {
-    case 'ready': void watchShipped(); break;
+    case 'ready': document.getElementById('engine-info')!.textContent = m.engine; void watchShipped(); break;
     case 'status':
       state.mode = m.mode; state.running = m.running; state.label = m.label;
       if (m.mode === 'watch') state.watchReturns = [];

@@ -40,7 +40,7 @@ export type ToWorker =
   | { type: 'exportAgent' };
 
 export type FromWorker =
-  | { type: 'ready' }
+  | { type: 'ready'; engine: string } // engine: what the agents' engine computes on (engine-url.ts)
   | { type: 'status'; mode: Mode; running: boolean; label: string; task: TaskId; agent: string }
   | { type: 'scene'; scene: Scene }
   /** geoms: per geom geom_xpos (3) then geom_xmat (9, row-major): 12 numbers a geom. */

@@ -9,12 +9,12 @@
 // dynamic import() of its URL, and tells it where mujoco.wasm is. The Pendulum page never loads either.
 import type { MainModule } from '@mujoco/mujoco';
 import {
-  agentFromCheckpoint, createEnv, decodeCheckpoint, encodeCheckpoint, encodePolicy, loadEngine, loadPolicy, setMujocoLoader, TD3,
+  agentFromCheckpoint, createEnv, decodeCheckpoint, encodeCheckpoint, encodePolicy, loadPolicy, setMujocoLoader, TD3,
   TD3_PRESETS, toPolicyContent, Trainer, type Agent, type EpisodeLog, type MujocoEnvHandle, type Policy,
 } from '../../src/index.js';
 import { GEOM_STRIDE, MUJOCO_TASKS, type FromWorker, type Mode, type MujocoTrainParams, type Scene, type TaskId, type ToWorker } from './mujoco-protocol.js';
 import { StepRate } from './step-rate.js';
-import { ENGINE_URL } from './engine-url.js';
+import { ENGINE_URL, engineLabel, freshAgentEngine } from './engine-url.js';
 
 const MUJOCO_JS = new URL('./mujoco/mujoco.js', import.meta.url);
 const SLICE_MS = 30; // training time per slice: ~30 frames per second reach the page
@@ -142,7 +142,7 @@ function frame(tr: Tracked, steps: number, episodes: number, sps: number): void 
 async function newTraining(id: TaskId, p: MujocoTrainParams): Promise<Training> {
   const tracked = await trackedEnv(id);
   const { env } = tracked;
-  const agent = new TD3(await loadEngine(ENGINE_URL), { // a fresh engine per agent: its arena starts empty
+  const agent = new TD3(await freshAgentEngine(), { // a fresh engine per agent: its arena starts empty
     obsDim: env.observationSpace.shape[0], actDim: env.actionSpace.shape[0],
     actionLow: Array.from(env.actionSpace.low), actionHigh: Array.from(env.actionSpace.high),
     ...TD3_PRESETS[id]?.config,
@@ -253,7 +253,7 @@ async function load(m: Extract<ToWorker, { type: 'load' }>): Promise<void> {
   const id = env === undefined ? task : env;
   if (!isTask(id)) throw new Error(`${m.source} holds a policy for ${String(id)}; this page runs ${MUJOCO_TASKS.join(' and ')} (the Pendulum page runs Pendulum-v1)`);
   if (content.kind === 'agent') {
-    const agent = agentFromCheckpoint(await loadEngine(ENGINE_URL), content, m.source);
+    const agent = agentFromCheckpoint(await freshAgentEngine(), content, m.source);
     const run = content.meta.run as RunState | undefined;
     loaded = { agent, task: id, source: m.source, run: run?.trainer ? run : undefined, hasReplay: content.meta.replay !== undefined };
     training = undefined;
@@ -319,4 +319,4 @@ let queue: Promise<void> = Promise.resolve();
 self.onmessage = (ev: MessageEvent<ToWorker>) => {
   queue = queue.then(() => handle(ev.data)).catch((e: unknown) => post({ type: 'error', message: errorText(e) }));
 };
-post({ type: 'ready' });
+post({ type: 'ready', engine: engineLabel() });

@@ -25,7 +25,7 @@ export type ToWorker =
   | { type: 'exportAgent' };
 
 export type FromWorker =
-  | { type: 'ready' }
+  | { type: 'ready'; engine: string } // engine: what the agents' engine computes on (engine-url.ts)
   | { type: 'status'; mode: Mode; running: boolean; label: string }
   | { type: 'frame'; mode: Mode; theta: number; thetaDot: number; torque: number; steps: number; episodes: number;
       stepsPerSec: number; episodeReturn: number; episodeStep: number }

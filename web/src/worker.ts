@@ -1,10 +1,10 @@
 // The demo's Web Worker: trains DDPG on Pendulum-v1 in short time slices (so pause and reset get through
 // between slices and the page never blocks), and runs policies in real time for "watch" mode. It uses the
 // library's own code and the same .wasm engine as Node, loaded from a URL (fetch + instantiateStreaming).
-import { DDPG, encodePolicy, loadEngine, loadPolicy, makeEnv, DDPG_PRESETS, Trainer, type Env, type Policy } from '../../src/index.js';
+import { DDPG, encodePolicy, loadPolicy, makeEnv, DDPG_PRESETS, Trainer, type Env, type Policy } from '../../src/index.js';
 import type { FromWorker, Mode, ToWorker, TrainParams } from './protocol.js';
 import { StepRate } from './step-rate.js';
-import { ENGINE_URL } from './engine-url.js';
+import { ENGINE_URL, engineLabel, freshAgentEngine } from './engine-url.js';
 
 const ENV_ID = 'Pendulum-v1';
 const SLICE_MS = 30; // training time per slice: ~30 frames per second reach the page
@@ -54,7 +54,7 @@ function frame(tr: Tracked, steps: number, episodes: number, sps: number): void 
 
 async function newTraining(p: TrainParams): Promise<Training> {
   const env = makeEnv(ENV_ID);
-  const agent = new DDPG(await loadEngine(ENGINE_URL), { // a fresh engine per agent: its arena starts empty
+  const agent = new DDPG(await freshAgentEngine(), { // a fresh engine per agent: its arena starts empty
     obsDim: 3, actDim: 1, actionLow: Array.from(env.actionSpace.low), actionHigh: Array.from(env.actionSpace.high),
     ...DDPG_PRESETS[ENV_ID].config,
     actorHidden: [p.hidden, p.hidden], criticHidden: [p.hidden, p.hidden], actorLr: p.actorLr, criticLr: p.criticLr,
@@ -160,4 +160,4 @@ let queue: Promise<void> = Promise.resolve();
 self.onmessage = (ev: MessageEvent<ToWorker>) => {
   queue = queue.then(() => handle(ev.data)).catch((e: unknown) => post({ type: 'error', message: (e as Error).message ?? String(e) }));
 };
-post({ type: 'ready' });
+post({ type: 'ready', engine: engineLabel() });
