@@ -20,7 +20,7 @@
 import { block4x8, block4x4, tailColumns } from './gemm-blocks';
 import { rowTimesMatrix } from './gemm-row';
 import { tile4x4 } from './transpose';
-import { splitGemm, threads, jobArgs, beginJob, endJob, partStart } from './thread-sync';
+import { splitGemm, threads, jobArgs, beginJob, endJob, partStart, claimPart, partDone, callerControl } from './thread-sync';
 import { ThreadJob, GemmArg as G } from '../src/engine/thread-control';
 
 export function gemm(m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32,
@@ -172,7 +172,11 @@ function runSplit(job: ThreadJob, m: i32, n: i32, k: i32, a: usize, ars: i32, ac
   store<i32>(args + (<usize>G.HCols << 2), hCols); store<i32>(args + (<usize>G.HAct << 2), hAct);
   store<i32>(args + (<usize>G.SplitRows << 2), rows ? 1 : 0);
   beginJob(job);
-  gemmPart(job, args, 0, t);
+  const ctl = callerControl();
+  for (let part = claimPart(ctl); part < t; part = claimPart(ctl)) {
+    gemmPart(job, args, part, t);
+    partDone(ctl);
+  }
   endJob();
   return true;
 }

@@ -1,5 +1,5 @@
 // Optimiser and target-network updates over flat float32 parameter vectors of length n.
-import { splitElements, threads, jobArgs, beginJob, endJob, partStart } from './thread-sync';
+import { splitElements, threads, jobArgs, beginJob, endJob, partStart, claimPart, partDone, callerControl } from './thread-sync';
 import { ThreadJob, UpdateArg as U } from '../src/engine/thread-control';
 
 // Adam (Kingma & Ba), PyTorch semantics, with optional coupled L2 weight decay:
@@ -26,7 +26,9 @@ export function adamStep(p: usize, g: usize, m: usize, v: usize, n: i32,
     store<f32>(args + (<usize>U.Eps << 2), eps); store<f32>(args + (<usize>U.WeightDecay << 2), weightDecay);
     store<f32>(args + (<usize>U.StepSize << 2), stepSize); store<f32>(args + (<usize>U.InvSqrtBc2 << 2), invSqrtBc2);
     beginJob(ThreadJob.Adam);
-    const mine = adamPart(args, 0, threads());
+    const ctl = callerControl(), t = threads();
+    let mine = 0;
+    for (let part = claimPart(ctl); part < t; part = claimPart(ctl)) { mine |= adamPart(args, part, t); partDone(ctl); }
     return endJob() | mine;
   }
   return adamRange(p, g, m, v, n, beta1, beta2, eps, weightDecay, stepSize, invSqrtBc2);
@@ -112,7 +114,9 @@ export function polyak(target: usize, source: usize, n: i32, tau: f32): i32 {
     store<u32>(args + (<usize>U.P << 2), <u32>target); store<u32>(args + (<usize>U.G << 2), <u32>source);
     store<i32>(args + (<usize>U.N << 2), n); store<f32>(args + (<usize>U.Tau << 2), tau);
     beginJob(ThreadJob.Polyak);
-    const mine = polyakPart(args, 0, threads());
+    const ctl = callerControl(), t = threads();
+    let mine = 0;
+    for (let part = claimPart(ctl); part < t; part = claimPart(ctl)) { mine |= polyakPart(args, part, t); partDone(ctl); }
     return endJob() | mine;
   }
   return polyakRange(target, source, n, tau);

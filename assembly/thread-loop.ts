@@ -1,7 +1,8 @@
 // A worker thread's life (build/engine-threads.wasm): src/engine/threads.ts instantiates the module once
 // more in a worker, on the same shared memory, and calls threadLoop, which returns only when the engine
-// closes. Each job is the part `index` of what the calling thread split (gemm.ts runSplit, optim.ts).
-import { waitForJob, finishJob, quitRequested, jobOf, argsOf, reportNonFinite } from './thread-sync';
+// closes. For each job it claims parts of what the calling thread split (gemm.ts runSplit, optim.ts) until
+// none is left — usually one; none when the caller was quicker.
+import { waitForJob, claimPart, partDone, quitRequested, jobOf, argsOf, reportNonFinite } from './thread-sync';
 import { gemmPart, usePackBuffer } from './gemm';
 import { useRowBuffer } from './gemm-row';
 import { adamPart, polyakPart } from './optim';
@@ -16,10 +17,13 @@ export function threadLoop(ctl: usize, index: i32, scratch: usize): void {
   while (true) {
     seen = waitForJob(ctl, seen);
     if (quitRequested(ctl)) return;
-    const job = jobOf(ctl);
-    if (job == ThreadJob.Adam) reportNonFinite(ctl, adamPart(args, index, parts));
-    else if (job == ThreadJob.Polyak) reportNonFinite(ctl, polyakPart(args, index, parts));
-    else gemmPart(job, args, index, parts);
-    finishJob(ctl);
+    for (let part = claimPart(ctl); part < parts; part = claimPart(ctl)) {
+      const job = jobOf(ctl); // read after the claim: a late claim may be a newer job's
+      if (job == ThreadJob.Adam) reportNonFinite(ctl, adamPart(args, part, parts));
+      else if (job == ThreadJob.Polyak) reportNonFinite(ctl, polyakPart(args, part, parts));
+      else gemmPart(job, args, part, parts);
+      atomic.add<i32>(ctl + (<usize>ThreadWord.WorkerParts << 2), 1);
+      partDone(ctl);
+    }
   }
 }

@@ -3,11 +3,14 @@
 // other builds every `if (ASC_FEATURE_THREADS)` below is a static branch that is not even compiled.
 //
 // The calling thread (the one JS calls the engine on) writes the job's arguments with plain stores, then
-// bumps Generation (seq-cst): a worker that sees the new generation sees the arguments. Each thread computes
-// its part of the output (split along output rows or columns only, so no sum changes its order and the
-// result is the same bits for any thread count), a worker then bumps Done; the caller computes part 0 and
-// waits for Done = threads − 1. Waiting is a spin on an atomic load, then wait32 — the other side calls
-// notify only when someone sleeps (Sleepers, CallerWaiting), so a busy update costs no syscalls.
+// bumps Generation (seq-cst): a worker that sees the new generation sees the arguments. A job has one part per
+// thread (split along output rows or columns only, so no sum changes its order and the result is the same bits
+// for any thread count); every thread, the caller included, claims parts with an atomic add on NextPart until
+// none is left, computes each and bumps Done — so a worker the OS has not scheduled yet costs nothing: the
+// caller takes its part. The caller then waits for Done = parts. Waiting is a spin on an atomic load, then
+// wait32 — the other side calls notify only when someone sleeps (Sleepers, CallerWaiting), so a busy update
+// costs no syscalls. A worker that wakes late and claims a part of a newer job computes it with that job's
+// arguments (they are written before NextPart is reset), so late claims are harmless.
 import { ThreadWord as W, JOB_ARGS_WORD } from '../src/engine/thread-control';
 
 /** The control block (0: this instance runs alone) and the thread count, set by threadsInit on the caller. */
@@ -57,15 +60,16 @@ export function beginJob(job: i32): void {
   store<i32>(word(ctl, W.Job), job);
   atomic.store<i32>(word(ctl, W.NonFinite), 0);
   atomic.store<i32>(word(ctl, W.Done), 0);
+  atomic.store<i32>(word(ctl, W.NextPart), 0);
   atomic.add<i32>(word(ctl, W.Generation), 1);
   if (atomic.load<i32>(word(ctl, W.Sleepers)) > 0) atomic.notify(word(ctl, W.Generation), threadCount);
 }
 
-/** Caller: waits until every worker finished the job; traps if one failed (src/engine/threads.ts turns the
- *  trap into an error naming the worker and its message). Returns the OR of the parts' non-finite flags. */
+/** Caller: waits until every part of the job is done; traps if a worker failed (src/engine/threads.ts turns
+ *  the trap into an error naming the worker and its message). Returns the OR of the parts' non-finite flags. */
 export function endJob(): i32 {
   if (!ASC_FEATURE_THREADS) return 0;
-  const ctl = control, need = threadCount - 1, done = word(ctl, W.Done);
+  const ctl = control, need = threadCount, done = word(ctl, W.Done);
   const spinLimit = load<i32>(word(ctl, W.CallerSpins));
   let spins = 0;
   while (true) {
@@ -99,16 +103,29 @@ export function waitForJob(ctl: usize, seen: i32): i32 {
     const g = atomic.load<i32>(gen);
     if (g != seen) return g;
     if (++spins >= spinLimit) {
+      // 2 ms at most, then look again: a wakeup that goes astray costs no more than that (and the caller
+      // takes every part nobody claimed, so nothing waits for a worker that is not running).
       atomic.add<i32>(word(ctl, W.Sleepers), 1);
-      memory.atomic.wait32(gen, seen, -1);
+      memory.atomic.wait32(gen, seen, 2_000_000);
       atomic.sub<i32>(word(ctl, W.Sleepers), 1);
       spins = 0;
     }
   }
 }
 
-/** Worker: the current job is done. */
-export function finishJob(ctl: usize): void {
+/** Any thread: claims the next part of the current job; a value ≥ the thread count means none is left. */
+export function claimPart(ctl: usize): i32 {
+  if (!ASC_FEATURE_THREADS) return 1 << 30;
+  return atomic.add<i32>(word(ctl, W.NextPart), 1);
+}
+
+/** The caller's control block (for claimPart / partDone on the calling thread). */
+@inline export function callerControl(): usize {
+  return control;
+}
+
+/** Any thread: a claimed part is done. */
+export function partDone(ctl: usize): void {
   if (!ASC_FEATURE_THREADS) return;
   const done = word(ctl, W.Done);
   atomic.add<i32>(done, 1);

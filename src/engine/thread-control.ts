@@ -15,7 +15,7 @@ export const MAX_THREADS = 64;
 export enum ThreadWord {
   /** Bumped by the calling thread to hand out a job (workers wait on it). */
   Generation = 0,
-  /** Workers that finished the current job. */
+  /** Parts of the current job finished (by any thread). */
   Done = 1,
   /** 1: workers return from their loop at the next generation. */
   Quit = 2,
@@ -39,6 +39,10 @@ export enum ThreadWord {
   SplitJobs = 12,
   /** Non-finite flags of the parts of an adamStep / polyak job, OR-ed. */
   NonFinite = 13,
+  /** The next part of the current job to be claimed (a job has as many parts as threads; any thread takes any). */
+  NextPart = 14,
+  /** Parts computed by workers so far (a statistic: with `SplitJobs`, how much ran in parallel). */
+  WorkerParts = 15,
 }
 
 export enum ThreadJob {

@@ -1,9 +1,9 @@
 // Running the threaded engine (build/engine-threads.wasm) on N threads: the calling thread and N − 1 workers
 // (Node worker_threads, or Web Workers), each with its own instance of the same module on one shared
 // memory. The wasm side (assembly/thread-sync.ts) hands out and waits for jobs; this side allocates the
-// control block, starts the workers once, stops them on close(), and turns a worker's failure into an
+// control block, starts the workers once, stops them on close(), and turns a failure into an
 // EngineThreadError instead of a deadlock: a worker that throws records its message in the control block
-// and counts itself done, so the caller's wait ends and traps, and every later call throws the same error.
+// and counts its part done, so the caller's wait ends and traps, and every later call throws the same error.
 import { EngineThreadError } from '../errors.js';
 import type { EngineExports } from './abi.js';
 import type { Runtime } from './runtime.js';
@@ -179,21 +179,32 @@ export class EngineThreads {
     return new Int32Array(this.memory.buffer)[(this.ctl >>> 2) + ThreadWord.SplitJobs];
   }
 
+  /** Parts of those jobs the workers computed (the caller computes the rest). */
+  get workerParts(): number {
+    return Atomics.load(new Int32Array(this.memory.buffer), (this.ctl >>> 2) + ThreadWord.WorkerParts);
+  }
+
   /** Throws the recorded failure, if a worker failed. */
   check(): void {
     if (this.failure) throw this.failure;
   }
 
-  /** After a call into the engine threw: the EngineThreadError when a worker failed, else the error itself. */
+  /** After a call into the engine trapped: the EngineThreadError naming the thread that failed — a worker, or
+   *  the calling thread itself (it computes parts too) — which every later call throws as well: a job the trap
+   *  interrupted may still be running on a worker, so the engine is not used again. */
   translate(error: unknown): unknown {
-    const i32 = new Int32Array(this.memory.buffer);
-    const failed = Atomics.load(i32, (this.ctl >>> 2) + ThreadWord.Failed);
-    if (failed <= 0) return error;
+    if (!(error instanceof WebAssembly.RuntimeError)) return error;
     if (!this.failure) {
-      const bytes = new Uint8Array(this.memory.buffer, this.ctl + THREAD_MESSAGE_OFFSET, THREAD_MESSAGE_BYTES);
-      const end = bytes.indexOf(0);
-      const text = new TextDecoder().decode(bytes.slice(0, end < 0 ? bytes.length : end));
-      this.failure = new EngineThreadError(`engine thread ${failed - 1} of ${this.count} failed: ${text}; the engine cannot be used any more`);
+      const i32 = new Int32Array(this.memory.buffer);
+      const failed = Atomics.load(i32, (this.ctl >>> 2) + ThreadWord.Failed);
+      let who = `0 (the calling thread) of ${this.count}`, text = error.message;
+      if (failed > 0) {
+        const bytes = new Uint8Array(this.memory.buffer, this.ctl + THREAD_MESSAGE_OFFSET, THREAD_MESSAGE_BYTES);
+        const end = bytes.indexOf(0);
+        who = `${failed - 1} of ${this.count}`;
+        text = new TextDecoder().decode(bytes.slice(0, end < 0 ? bytes.length : end));
+      }
+      this.failure = new EngineThreadError(`engine thread ${who} failed: ${text}; the engine cannot be used any more`);
     }
     return this.failure;
   }

@@ -32,6 +32,11 @@ export class Engine {
     return this.pool?.splitJobs ?? 0;
   }
 
+  /** Parts of those jobs that worker threads computed (the calling thread takes any part no worker claimed). */
+  get workerParts(): number {
+    return this.pool?.workerParts ?? 0;
+  }
+
   /** Ends the engine's worker threads (a no-op with one thread); the engine cannot compute afterwards.
    *  Not needed before the process exits: the workers do not keep it alive. */
   async close(): Promise<void> {
