@@ -54,6 +54,12 @@ export function kernelOf(form: i32): i32 {
   return form == 0 ? kForward : form == 1 ? kDx : kDw;
 }
 
+// How many variants this build has (4 with SIMD: 0 4x8, 1 4x8p, 2 4x8p-lanes, 3 2x16p — src/engine/kernels.ts
+// names them in this order; 1 without SIMD).
+export function kernelVariants(): i32 {
+  return KERNEL_VARIANTS;
+}
+
 export function gemm(m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32,
                      b: usize, ldb: i32, c: usize, ldc: i32, accumulate: bool): void {
   if (n == 1 && ars == 1 && ldc == 1 && m > 1) {

@@ -4,6 +4,7 @@
 import { checkFinite, checkLength, checkOptions, fail } from '../errors.js';
 import { defaultEngineUrl, hostHasSimd, instantiateEngine, type WasmSource } from '../engine/load.js';
 import { Runtime } from '../engine/runtime.js';
+import { chooseKernels, parseKernelsOption, type KernelInfo, type KernelsOption } from '../engine/kernels.js';
 import { Adam, type AdamOptions } from './adam.js';
 import { Mlp, type MlpOptions } from './mlp.js';
 
@@ -12,10 +13,20 @@ export class Engine {
   /** Whether this engine is the build with WebAssembly SIMD (build/engine.wasm) or without (engine-scalar.wasm). */
   readonly simd: boolean;
   private mseScratch = { ptr: 0, n: 0 };
+  private readonly kernels: KernelInfo;
 
-  constructor(runtime: Runtime) {
+  /** `kernels`: the GEMM variants chosen for this engine's instance (loadEngine chooses them; without, the
+   *  calibration runs here). */
+  constructor(runtime: Runtime, kernels?: KernelInfo) {
     this.runtime = runtime;
     this.simd = runtime.wasm.simd() === 1;
+    this.kernels = kernels ?? chooseKernels(runtime, parseKernelsOption(undefined));
+  }
+
+  /** Which GEMM micro-kernel variant each form (forward X·W, dx dZ·Wᵀ, dw Xᵀ·dZ) runs, how it was chosen,
+   *  the calibration's time and per-variant timings. Every variant gives the same bits. */
+  kernelInfo(): KernelInfo {
+    return structuredClone(this.kernels);
   }
 
   mlp(opts: MlpOptions): Mlp {
@@ -78,20 +89,32 @@ export interface EngineOptions {
   /** true: the SIMD build (fails where WebAssembly lacks SIMD); false: the build without SIMD. Default: the
    *  SIMD build where the host has SIMD (WebAssembly.validate), else the other. Both give the same bits. */
   simd?: boolean;
+  /** The GEMM micro-kernel variants: 'auto' (default: a calibration of a few tens of ms at load picks the
+   *  fastest per form on this machine), one of '4x8', '4x8p', '4x8p-lanes', '2x16p' for every form, or per
+   *  form { forward, dx, dw }. Every variant gives the same bits. The build without SIMD has one ('scalar'):
+   *  there a named variant is accepted and changes nothing. See engine.kernelInfo(). */
+  kernels?: KernelsOption;
 }
 
 /** Loads the engine: the build shipped in build/ (Node: file, browser: fetch) chosen by `options.simd`, or the
- *  .wasm at a URL or path, or from bytes. */
-export async function loadEngine(source?: WasmSource | EngineOptions): Promise<Engine> {
+ *  .wasm at a URL or path, or from bytes (then `options` may give `kernels`). */
+export async function loadEngine(source?: WasmSource | EngineOptions, options?: Pick<EngineOptions, 'kernels'>): Promise<Engine> {
+  let kernels: unknown;
   if (isEngineOptions(source)) {
-    checkOptions(source, 'loadEngine(options)', ['simd']);
+    checkOptions(source, 'loadEngine(options)', ['simd', 'kernels']);
     const { simd } = source;
     if (simd !== undefined && typeof simd !== 'boolean') fail(`loadEngine({ simd }): simd must be true, false or left out, got ${JSON.stringify(simd)}`);
     if (simd === true && !hostHasSimd()) fail('loadEngine({ simd: true }): this WebAssembly host has no SIMD; leave simd out to get the build without it');
+    kernels = source.kernels;
     source = defaultEngineUrl(simd ?? hostHasSimd());
   }
-  const wasm = await instantiateEngine(source);
-  return new Engine(new Runtime(wasm));
+  if (options !== undefined) {
+    checkOptions(options, 'loadEngine(source, options)', ['kernels']);
+    if (kernels === undefined) kernels = options.kernels;
+  }
+  const request = parseKernelsOption(kernels);
+  const runtime = new Runtime(await instantiateEngine(source));
+  return new Engine(runtime, chooseKernels(runtime, request));
 }
 
 /** A plain options object, as opposed to a WasmSource (string, URL, bytes, Module). */

@@ -1,0 +1,161 @@
+// Which GEMM micro-kernel variant each form of a dense layer runs (assembly/gemm.ts, setKernels): chosen at
+// loadEngine() by a short calibration on this machine, or fixed by loadEngine({ kernels }). Every variant
+// computes every element of C in the same order (Σ_p from zero in order p = 0…k−1, then the epilogue), so
+// the choice changes the speed and never the bits: seeded runs stay reproducible across machines whatever
+// each machine picks.
+import { checkOptions, fail } from '../errors.js';
+import type { EngineExports } from './abi.js';
+import type { Runtime } from './runtime.js';
+
+/** The SIMD build's variants, in the order of their wasm ids (assembly/gemm.ts):
+ *  4x8 the in-place 4×8 register blocks (A broadcast by load32_splat from where it lies); 4x8p A and B packed
+ *  into panels first, then 4×8 blocks reading them with one pointer each; 4x8p-lanes the same panels, A loaded
+ *  as one vector per step and broadcast lane by lane; 2x16p packed panels, 2×16 blocks. */
+export const KERNEL_VARIANTS = ['4x8', '4x8p', '4x8p-lanes', '2x16p'] as const;
+export type KernelVariant = (typeof KERNEL_VARIANTS)[number];
+
+/** The three GEMM forms of a dense layer: forward Y = X·W, input gradient dX = dZ·Wᵀ, weight gradient dW = Xᵀ·dZ. */
+export const GEMM_FORMS = ['forward', 'dx', 'dw'] as const;
+export type GemmForm = (typeof GEMM_FORMS)[number];
+
+/** loadEngine({ kernels }): 'auto' (calibrate, the default), one variant for every form, or per form. */
+export type KernelsOption = 'auto' | KernelVariant | Partial<Record<GemmForm, 'auto' | KernelVariant>>;
+
+export interface KernelInfo {
+  /** The variant each form runs. */
+  forward: string;
+  dx: string;
+  dw: string;
+  /** Their wasm ids: `setKernels(ids.forward, ids.dx, ids.dw)` gives a further instance of the engine's module
+   *  that shares this memory (a worker thread) the same choice. */
+  ids: Record<GemmForm, number>;
+  /** How each form's variant was chosen: timed at load, named in loadEngine({ kernels }), or the build's only one. */
+  chosenBy: Record<GemmForm, 'calibration' | 'option' | 'only'>;
+  /** The variants of this build (the build without SIMD has one, 'scalar'). */
+  variants: string[];
+  /** Wall time of the calibration at load, ms (0 when no form was calibrated). */
+  calibrationMs: number;
+  /** Timed rounds of the calibration (every variant of every calibrated form once per round). */
+  rounds: number;
+  /** Per calibrated form, the best call of each variant in the calibration, µs. */
+  timings: Partial<Record<GemmForm, Record<string, number>>>;
+  /** The products the calibration timed, per form. */
+  shapes: Record<GemmForm, string>;
+}
+
+// The calibration's products: a 256-wide layer (W 256×256) at batch 64, and for dW a 64-row slice of its
+// gradient at batch 256 (X's rows 256 floats apart: the packed path, as in training). 8.4 MFLOP each.
+const N = 256, M = 64;
+const SHAPES: Record<GemmForm, string> = {
+  forward: `X·W: C[${M}×${N}] = X[${M}×${N}]·W[${N}×${N}] (+ bias, relu)`,
+  dx: `dZ·Wᵀ: C[${M}×${N}] = dZ[${M}×${N}]·Wᵀ[${N}×${N}]`,
+  dw: `Xᵀ·dZ: C[${M}×${N}] = X[${N}×${M}, row stride ${N}]ᵀ·dZ[${N}×${N}]`,
+};
+// Timed rounds until BUDGET_MS have passed and at least MIN_ROUNDS are done, but never past LIMIT_MS (a busy
+// machine): the calibration is bounded, and its result only ever changes the speed.
+const BUDGET_MS = 30, MIN_ROUNDS = 3, LIMIT_MS = 100;
+// Calls of a small product per variant and form before timing: V8 compiles a function on its first call
+// (Liftoff, the baseline tier) and the optimised version once the baseline code has used up a budget — let
+// small calls do that, not the timed ones (a first timed call in baseline code took ~1 ms instead of 0.2).
+const WARMUP_CALLS = 2;
+
+/** The variant names of a loaded engine. */
+export function variantNames(wasm: EngineExports): string[] {
+  const n = wasm.kernelVariants();
+  return n === KERNEL_VARIANTS.length ? [...KERNEL_VARIANTS] : n === 1 ? ['scalar'] : Array.from({ length: n }, (_, i) => `variant ${i}`);
+}
+
+/** Checks loadEngine's `kernels` option; the per-form request ('auto' or a variant). */
+export function parseKernelsOption(value: unknown, what = 'loadEngine({ kernels })'): Record<GemmForm, 'auto' | KernelVariant> {
+  const valid = `'auto', ${KERNEL_VARIANTS.map((v) => `'${v}'`).join(', ')}, or an object { forward, dx, dw } of those`;
+  const one = (v: unknown, where: string): 'auto' | KernelVariant => {
+    if (v === undefined || v === 'auto') return 'auto';
+    if (typeof v === 'string' && (KERNEL_VARIANTS as readonly string[]).includes(v)) return v as KernelVariant;
+    return fail(`${where}: unknown kernel variant ${typeof v === 'string' ? `'${v}'` : String(v)}; valid: ${valid}`);
+  };
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    checkOptions(value, what, GEMM_FORMS);
+    const o = value as Record<string, unknown>;
+    return { forward: one(o.forward, `${what} forward`), dx: one(o.dx, `${what} dx`), dw: one(o.dw, `${what} dw`) };
+  }
+  const all = one(value, what);
+  return { forward: all, dx: all, dw: all };
+}
+
+/** Sets the engine's variant per form: the requested ones, the fastest of a calibration for 'auto'. */
+export function chooseKernels(runtime: Runtime, request: Record<GemmForm, 'auto' | KernelVariant>): KernelInfo {
+  const wasm = runtime.wasm;
+  const variants = variantNames(wasm);
+  const ids = { forward: 0, dx: 0, dw: 0 } as Record<GemmForm, number>;
+  const chosenBy = {} as KernelInfo['chosenBy'];
+  const auto: GemmForm[] = [];
+  for (const form of GEMM_FORMS) {
+    if (variants.length === 1) chosenBy[form] = 'only';
+    else if (request[form] === 'auto') { chosenBy[form] = 'calibration'; auto.push(form); }
+    else { chosenBy[form] = 'option'; ids[form] = KERNEL_VARIANTS.indexOf(request[form] as KernelVariant); }
+  }
+  const cal = auto.length > 0 ? calibrate(runtime, auto, variants.length) : { best: {}, ms: 0, rounds: 0 };
+  const timings: KernelInfo['timings'] = {};
+  for (const form of auto) {
+    const t = cal.best[form]!;
+    ids[form] = t.indexOf(Math.min(...t)); // ties: the lower id
+    timings[form] = Object.fromEntries(t.map((s, v) => [variants[v], Math.round(s * 1e7) / 10]));
+  }
+  if (wasm.setKernels(ids.forward, ids.dx, ids.dw) !== 1) throw new Error(`setKernels(${ids.forward}, ${ids.dx}, ${ids.dw}) refused`);
+  return {
+    forward: variants[ids.forward], dx: variants[ids.dx], dw: variants[ids.dw], ids, chosenBy, variants,
+    calibrationMs: Math.round(cal.ms * 10) / 10, rounds: cal.rounds, timings, shapes: { ...SHAPES },
+  };
+}
+
+/** A deterministic fill bounded away from zero (no denormals in the products): ±[0.5, 1.5). */
+function fill(f32: Float32Array, from: number, count: number): void {
+  let s = 0x9e3779b9;
+  for (let i = 0; i < count; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    const u = s / 2 ** 32;
+    f32[from + i] = u < 0.5 ? -0.5 - 2 * u : 2 * u - 0.5;
+  }
+}
+
+/** Times every variant on each form's product (SHAPES), in interleaved rounds (see BUDGET_MS); the best call
+ *  per variant, seconds. The buffers are borrowed above the arena and zeroed again. */
+function calibrate(runtime: Runtime, forms: GemmForm[], count: number): { best: Partial<Record<GemmForm, number[]>>; ms: number; rounds: number } {
+  const t0 = performance.now();
+  const wasm = runtime.wasm;
+  const floats = 3 * N * N + M * N;
+  const base = runtime.borrow(floats);
+  const X = base, W = X + 4 * N * N, D = W + 4 * N * N, C = D + 4 * N * N;
+  fill(runtime.f32, base >>> 2, 3 * N * N);
+  const call = (form: GemmForm, m: number, n: number): void => {
+    if (form === 'forward') wasm.gemmBiasRelu(m, n, N, X, N, 1, W, N, C, N, 0, 0);
+    else if (form === 'dx') wasm.gemmDerivative(m, n, N, D, N, 1, W, N, C, N, 0, 0, 0);
+    else wasm.gemm(m, n, N, X, 1, N, D, N, C, N, 0);
+  };
+  const best: Partial<Record<GemmForm, number[]>> = {};
+  for (const form of forms) best[form] = new Array<number>(count).fill(Infinity);
+  let rounds = 0;
+  try {
+    for (let v = 0; v < count; v++) {
+      wasm.setKernels(v, v, v);
+      for (const form of forms) for (let i = 0; i < WARMUP_CALLS; i++) call(form, 8, 64);
+    }
+    for (;;) {
+      for (let v = 0; v < count; v++) {
+        wasm.setKernels(v, v, v);
+        for (const form of forms) {
+          const t = performance.now();
+          call(form, M, N);
+          const dt = (performance.now() - t) / 1e3;
+          if (dt < best[form]![v]) best[form]![v] = dt;
+        }
+      }
+      rounds++;
+      const ms = performance.now() - t0;
+      if (ms >= LIMIT_MS || (ms >= BUDGET_MS && rounds >= MIN_ROUNDS)) break;
+    }
+  } finally {
+    runtime.giveBack(base, floats);
+  }
+  return { best, ms: performance.now() - t0, rounds };
+}
