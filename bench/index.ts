@@ -104,7 +104,8 @@ for (const [i, s] of sections.entries()) {
   if (i === 0 && kernelVariants) { // right after the peak
     const k = kernelVariants;
     out.push('', '## GEMM kernel variants (assembly/gemm.ts; the forms of the GEMM section below, each variant on its own)', '',
-      `GFLOP/s at the median call over slices of ~${k.sliceMs} ms taken in turn; % of this run's peak; ◀ the variant the library engine chose at load. ` +
+      `GFLOP/s per call in slices of ~${k.sliceMs} ms taken in turn, at the median slice and the best (the peak is the best call); % of this run's peak; ` +
+      '◀ the variant the library engine chose at load. ' +
       `Every variant's output checked bit for bit against ${k.variants[0]}.`, '',
       kernelsTable(k, ctx.peakGflops), '',
       calibrationLine(k.chosen, 'calibration of the library engine (engine.wasm)') + '; ' + calibrationLine(k.kernelsBuild, 'of the test build (kernels.wasm), set to the former for the sections below'));

@@ -29,8 +29,9 @@ export interface KernelInfo {
   /** Their wasm ids: `setKernels(ids.forward, ids.dx, ids.dw)` gives a further instance of the engine's module
    *  that shares this memory (a worker thread) the same choice. */
   ids: Record<GemmForm, number>;
-  /** How each form's variant was chosen: timed at load, named in loadEngine({ kernels }), or the build's only one. */
-  chosenBy: Record<GemmForm, 'calibration' | 'option' | 'only'>;
+  /** How each form's variant was chosen: timed at load, named in loadEngine({ kernels }), the build's only one,
+   *  or nothing chose it (an Engine made around a runtime directly: what the instance had, 4x8 at first). */
+  chosenBy: Record<GemmForm, 'calibration' | 'option' | 'only' | 'default'>;
   /** The variants of this build (the build without SIMD has one, 'scalar'). */
   variants: string[];
   /** Wall time of the calibration at load, ms (0 when no form was calibrated). */
@@ -51,13 +52,13 @@ const SHAPES: Record<GemmForm, string> = {
   dx: `dZ·Wᵀ: C[${M}×${N}] = dZ[${M}×${N}]·Wᵀ[${N}×${N}]`,
   dw: `Xᵀ·dZ: C[${M}×${N}] = X[${N}×${M}, row stride ${N}]ᵀ·dZ[${N}×${N}]`,
 };
-// Timed rounds until BUDGET_MS have passed and at least MIN_ROUNDS are done, but never past LIMIT_MS (a busy
-// machine): the calibration is bounded, and its result only ever changes the speed.
-const BUDGET_MS = 30, MIN_ROUNDS = 3, LIMIT_MS = 100;
-// Calls of a small product per variant and form before timing: V8 compiles a function on its first call
-// (Liftoff, the baseline tier) and the optimised version once the baseline code has used up a budget — let
-// small calls do that, not the timed ones (a first timed call in baseline code took ~1 ms instead of 0.2).
-const WARMUP_CALLS = 2;
+// Calls of a small product per variant and form first: V8 compiles a function on its first call (Liftoff,
+// the baseline tier) and the optimised version in the background once the baseline code has used up a
+// budget — let small calls do that, then give the compiler threads PAUSE_MS (on a busy 2-core machine a timed
+// call that raced them took 17–23 ms instead of 0.2). Then timed rounds until the rounds have taken
+// BUDGET_MS and there are at least MIN_ROUNDS, but never past LIMIT_MS in all: bounded, and the result only
+// ever changes the speed.
+const WARMUP_CALLS = 2, PAUSE_MS = 5, BUDGET_MS = 20, MIN_ROUNDS = 4, LIMIT_MS = 100;
 
 /** The variant names of a loaded engine. */
 export function variantNames(wasm: EngineExports): string[] {
@@ -83,7 +84,7 @@ export function parseKernelsOption(value: unknown, what = 'loadEngine({ kernels 
 }
 
 /** Sets the engine's variant per form: the requested ones, the fastest of a calibration for 'auto'. */
-export function chooseKernels(runtime: Runtime, request: Record<GemmForm, 'auto' | KernelVariant>): KernelInfo {
+export async function chooseKernels(runtime: Runtime, request: Record<GemmForm, 'auto' | KernelVariant>): Promise<KernelInfo> {
   const wasm = runtime.wasm;
   const variants = variantNames(wasm);
   const ids = { forward: 0, dx: 0, dw: 0 } as Record<GemmForm, number>;
@@ -94,7 +95,7 @@ export function chooseKernels(runtime: Runtime, request: Record<GemmForm, 'auto'
     else if (request[form] === 'auto') { chosenBy[form] = 'calibration'; auto.push(form); }
     else { chosenBy[form] = 'option'; ids[form] = KERNEL_VARIANTS.indexOf(request[form] as KernelVariant); }
   }
-  const cal = auto.length > 0 ? calibrate(runtime, auto, variants.length) : { best: {}, ms: 0, rounds: 0 };
+  const cal = auto.length > 0 ? await calibrate(runtime, auto, variants.length) : { best: {}, ms: 0, rounds: 0 };
   const timings: KernelInfo['timings'] = {};
   for (const form of auto) {
     const t = cal.best[form]!;
@@ -102,9 +103,22 @@ export function chooseKernels(runtime: Runtime, request: Record<GemmForm, 'auto'
     timings[form] = Object.fromEntries(t.map((s, v) => [variants[v], Math.round(s * 1e7) / 10]));
   }
   if (wasm.setKernels(ids.forward, ids.dx, ids.dw) !== 1) throw new Error(`setKernels(${ids.forward}, ${ids.dx}, ${ids.dw}) refused`);
+  return info(variants, ids, chosenBy, timings, cal.ms, cal.rounds);
+}
+
+/** What an instance runs now, chosen by nobody here (chosenBy 'default', or 'only' without SIMD). */
+export function currentKernels(wasm: EngineExports): KernelInfo {
+  const variants = variantNames(wasm);
+  const by = variants.length === 1 ? 'only' : 'default';
+  return info(variants, { forward: wasm.kernelOf(0), dx: wasm.kernelOf(1), dw: wasm.kernelOf(2) },
+    { forward: by, dx: by, dw: by }, {}, 0, 0);
+}
+
+function info(variants: string[], ids: Record<GemmForm, number>, chosenBy: KernelInfo['chosenBy'], timings: KernelInfo['timings'],
+              ms: number, rounds: number): KernelInfo {
   return {
     forward: variants[ids.forward], dx: variants[ids.dx], dw: variants[ids.dw], ids, chosenBy, variants,
-    calibrationMs: Math.round(cal.ms * 10) / 10, rounds: cal.rounds, timings, shapes: { ...SHAPES },
+    calibrationMs: Math.round(ms * 10) / 10, rounds, timings, shapes: { ...SHAPES },
   };
 }
 
@@ -118,16 +132,16 @@ function fill(f32: Float32Array, from: number, count: number): void {
   }
 }
 
-/** Times every variant on each form's product (SHAPES), in interleaved rounds (see BUDGET_MS); the best call
+/** Times every variant on each form's product (SHAPES) in interleaved rounds (see BUDGET_MS); the best call
  *  per variant, seconds. The buffers are borrowed above the arena and zeroed again. */
-function calibrate(runtime: Runtime, forms: GemmForm[], count: number): { best: Partial<Record<GemmForm, number[]>>; ms: number; rounds: number } {
+async function calibrate(runtime: Runtime, forms: GemmForm[], count: number): Promise<{ best: Partial<Record<GemmForm, number[]>>; ms: number; rounds: number }> {
   const t0 = performance.now();
   const wasm = runtime.wasm;
   const floats = 3 * N * N + M * N;
-  const base = runtime.borrow(floats);
-  const X = base, W = X + 4 * N * N, D = W + 4 * N * N, C = D + 4 * N * N;
+  let base = runtime.borrow(floats);
   fill(runtime.f32, base >>> 2, 3 * N * N);
   const call = (form: GemmForm, m: number, n: number): void => {
+    const X = base, W = X + 4 * N * N, D = W + 4 * N * N, C = D + 4 * N * N;
     if (form === 'forward') wasm.gemmBiasRelu(m, n, N, X, N, 1, W, N, C, N, 0, 0);
     else if (form === 'dx') wasm.gemmDerivative(m, n, N, D, N, 1, W, N, C, N, 0, 0, 0);
     else wasm.gemm(m, n, N, X, 1, N, D, N, C, N, 0);
@@ -140,6 +154,9 @@ function calibrate(runtime: Runtime, forms: GemmForm[], count: number): { best: 
       wasm.setKernels(v, v, v);
       for (const form of forms) for (let i = 0; i < WARMUP_CALLS; i++) call(form, 8, 64);
     }
+    await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
+    base = runtime.borrow(floats); // the same place, unless someone allocated meanwhile (then a fresh one: it is only timed)
+    const t1 = performance.now();
     for (;;) {
       for (let v = 0; v < count; v++) {
         wasm.setKernels(v, v, v);
@@ -151,8 +168,8 @@ function calibrate(runtime: Runtime, forms: GemmForm[], count: number): { best: 
         }
       }
       rounds++;
-      const ms = performance.now() - t0;
-      if (ms >= LIMIT_MS || (ms >= BUDGET_MS && rounds >= MIN_ROUNDS)) break;
+      const now = performance.now();
+      if (now - t0 >= LIMIT_MS || (now - t1 >= BUDGET_MS && rounds >= MIN_ROUNDS)) break;
     }
   } finally {
     runtime.giveBack(base, floats);

@@ -4,7 +4,7 @@
 import { checkFinite, checkLength, checkOptions, fail } from '../errors.js';
 import { defaultEngineUrl, hostHasSimd, instantiateEngine, type WasmSource } from '../engine/load.js';
 import { Runtime } from '../engine/runtime.js';
-import { chooseKernels, parseKernelsOption, type KernelInfo, type KernelsOption } from '../engine/kernels.js';
+import { chooseKernels, currentKernels, parseKernelsOption, type KernelInfo, type KernelsOption } from '../engine/kernels.js';
 import { Adam, type AdamOptions } from './adam.js';
 import { Mlp, type MlpOptions } from './mlp.js';
 
@@ -16,11 +16,11 @@ export class Engine {
   private readonly kernels: KernelInfo;
 
   /** `kernels`: the GEMM variants chosen for this engine's instance (loadEngine chooses them; without, the
-   *  calibration runs here). */
+   *  instance keeps what it runs, chosenBy 'default'). */
   constructor(runtime: Runtime, kernels?: KernelInfo) {
     this.runtime = runtime;
     this.simd = runtime.wasm.simd() === 1;
-    this.kernels = kernels ?? chooseKernels(runtime, parseKernelsOption(undefined));
+    this.kernels = kernels ?? currentKernels(runtime.wasm);
   }
 
   /** Which GEMM micro-kernel variant each form (forward X·W, dx dZ·Wᵀ, dw Xᵀ·dZ) runs, how it was chosen,
@@ -114,7 +114,7 @@ export async function loadEngine(source?: WasmSource | EngineOptions, options?: 
   }
   const request = parseKernelsOption(kernels);
   const runtime = new Runtime(await instantiateEngine(source));
-  return new Engine(runtime, chooseKernels(runtime, request));
+  return new Engine(runtime, await chooseKernels(runtime, request));
 }
 
 /** A plain options object, as opposed to a WasmSource (string, URL, bytes, Module). */
