@@ -20,22 +20,22 @@
 //
 // Kernel variants (setKernels): for each form the instance runs one of KERNEL_VARIANTS micro-kernel variants —
 // 0 the in-place 4×8 blocks below, 1… the packed variants of gemm-packed.ts (A and B copied into panels, then
-// 4×8 tiles with broadcast loads, 4×8 with lane splats of one vector, or 2×16 tiles). Every variant computes
+// 4×8 tiles with broadcast loads, 2×16 tiles, or 4×8 with lane splats of one vector). Every variant computes
 // every element in the same order, so the choice changes the speed, never the bits. The choice lives in this
 // instance's globals: a further instance of the module sharing the memory (a worker thread) is given the same
 // choice by calling its own setKernels. The build without SIMD has one variant, its scalar blocks.
 import { block4x8, block4x4, tailColumns } from './gemm-blocks';
 import { rowTimesMatrix } from './gemm-row';
 import { tile4x4 } from './transpose';
-import { nn4x8, nn4x8Lanes, nn2x16, tn4x8, tn4x8Lanes, tn2x16 } from './gemm-packed';
+import { nn4x8, nn2x16, nn4x8Lanes, tn4x8, tn2x16, tn4x8Lanes } from './gemm-packed';
 
 type NNDriver = (m: i32, n: i32, k: i32, a: usize, aRow: usize, b: usize, bRow: usize, c: usize, cRow: usize,
                  accumulate: bool, bias: usize, relu: bool, h: usize, hAct: i32) => i32;
 type TNDriver = (m: i32, n: i32, k: i32, a: usize, aCol: usize, b: usize, bRow: usize, c: usize, cRow: usize,
                  accumulate: bool, kc: i32) => i32;
 // Variants 1, 2, 3 (0 is inline): one wasm function each, called through the table.
-const NN_VARIANTS: StaticArray<NNDriver> = [nn4x8, nn4x8Lanes, nn2x16];
-const TN_VARIANTS: StaticArray<TNDriver> = [tn4x8, tn4x8Lanes, tn2x16];
+const NN_VARIANTS: StaticArray<NNDriver> = [nn4x8, nn2x16, nn4x8Lanes];
+const TN_VARIANTS: StaticArray<TNDriver> = [tn4x8, tn2x16, tn4x8Lanes];
 
 export const KERNEL_VARIANTS = ASC_FEATURE_SIMD ? 4 : 1;
 let kForward = 0, kDx = 0, kDw = 0; // this instance's choice: X·W, dZ·Wᵀ, Xᵀ·dZ
@@ -54,7 +54,7 @@ export function kernelOf(form: i32): i32 {
   return form == 0 ? kForward : form == 1 ? kDx : kDw;
 }
 
-// How many variants this build has (4 with SIMD: 0 4x8, 1 4x8p, 2 4x8p-lanes, 3 2x16p — src/engine/kernels.ts
+// How many variants this build has (4 with SIMD: 0 4x8, 1 4x8p, 2 2x16p, 3 4x8p-lanes — src/engine/kernels.ts
 // names them in this order; 1 without SIMD).
 export function kernelVariants(): i32 {
   return KERNEL_VARIANTS;

@@ -6,6 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createAgent, DdpgInputError, KERNEL_VARIANTS, loadEngine, type Agent, type Engine } from '../src/index.js';
 import type { KernelExports } from '../src/engine/abi.js';
+import { fastest } from '../src/engine/kernels.js';
 import { makeEnv } from '../src/envs/index.js';
 import { Trainer } from '../src/rl/trainer.js';
 import { ENGINE_BUILDS, KERNELS_WASM, loadKernels } from './helpers/kernels.js';
@@ -168,7 +169,8 @@ describe('loadEngine({ kernels }) and engine.kernelInfo()', () => {
       const t = info.timings[form]!;
       expect(Object.keys(t)).toEqual([...KERNEL_VARIANTS]);
       for (const us of Object.values(t)) expect(us).toBeGreaterThan(0);
-      expect(t[info[form]]).toBe(Math.min(...Object.values(t))); // the fastest was taken
+      expect(info[form]).toBe(KERNEL_VARIANTS[fastest(Object.values(t))]); // the fastest (within the tie margin) was taken
+      expect(t[info[form]]).toBeLessThan(Math.min(...Object.values(t)) / 0.98 + 0.2);
       expect(info.shapes[form]).toMatch(/256/);
     }
     expect(info.rounds).toBeGreaterThanOrEqual(1);
@@ -176,6 +178,14 @@ describe('loadEngine({ kernels }) and engine.kernelInfo()', () => {
     expect(info.calibrationMs).toBeLessThan(1000); // bounded (100 ms and one round on a busy machine)
     info.forward = 'changed';
     expect(engine.kernelInfo().forward).not.toBe('changed'); // a copy
+  });
+
+  it('the calibration keeps the fastest variant; a later one must beat the leader by more than 2 %', () => {
+    expect(fastest([10, 9, 8, 7])).toBe(3);
+    expect(fastest([10, 9.9, 5, 4.95])).toBe(2); // 4.95 is within 2 % of 5
+    expect(fastest([10, 9.85, 12, 11])).toBe(0);
+    expect(fastest([10, 9.7, 12, 11])).toBe(1);
+    expect(fastest([7, 8, 9, 10])).toBe(0);
   });
 
   it('a fixed choice is honoured and not calibrated; per form, the rest calibrated', async () => {
@@ -214,7 +224,7 @@ describe('loadEngine({ kernels }) and engine.kernelInfo()', () => {
       await expect(p).rejects.toThrow(DdpgInputError);
     }
     await expect(loadEngine({ kernels: '8x8' as never })).rejects.toThrow(
-      "loadEngine({ kernels }): unknown kernel variant '8x8'; valid: 'auto', '4x8', '4x8p', '4x8p-lanes', '2x16p', or an object { forward, dx, dw } of those");
+      "loadEngine({ kernels }): unknown kernel variant '8x8'; valid: 'auto', '4x8', '4x8p', '2x16p', '4x8p-lanes', or an object { forward, dx, dw } of those");
     await expect(loadEngine({ kernels: { fwd: '4x8' } as never })).rejects.toThrow(/unknown option 'fwd'; known: forward, dx, dw/);
     await expect(loadEngine({ kernels: { dw: 'x' } as never })).rejects.toThrow(/kernels \}\) dw: unknown kernel variant 'x'/);
     await expect(loadEngine(KERNELS_WASM, { kernels: 'x' as never })).rejects.toThrow(DdpgInputError);

@@ -9,9 +9,10 @@ import type { Runtime } from './runtime.js';
 
 /** The SIMD build's variants, in the order of their wasm ids (assembly/gemm.ts):
  *  4x8 the in-place 4×8 register blocks (A broadcast by load32_splat from where it lies); 4x8p A and B packed
- *  into panels first, then 4×8 blocks reading them with one pointer each; 4x8p-lanes the same panels, A loaded
- *  as one vector per step and broadcast lane by lane; 2x16p packed panels, 2×16 blocks. */
-export const KERNEL_VARIANTS = ['4x8', '4x8p', '4x8p-lanes', '2x16p'] as const;
+ *  into panels first, then 4×8 blocks reading them with one pointer each; 2x16p the same panels, 2×16 blocks;
+ *  4x8p-lanes the 4×8 panels with A loaded as one vector per step and broadcast lane by lane. The calibration
+ *  walks them in this order and a later one must beat the fastest so far by more than TIE (see chooseKernels). */
+export const KERNEL_VARIANTS = ['4x8', '4x8p', '2x16p', '4x8p-lanes'] as const;
 export type KernelVariant = (typeof KERNEL_VARIANTS)[number];
 
 /** The three GEMM forms of a dense layer: forward Y = X·W, input gradient dX = dZ·Wᵀ, weight gradient dW = Xᵀ·dZ. */
@@ -56,9 +57,9 @@ const SHAPES: Record<GemmForm, string> = {
 // the baseline tier) and the optimised version in the background once the baseline code has used up a
 // budget — let small calls do that, then give the compiler threads PAUSE_MS (on a busy 2-core machine a timed
 // call that raced them took 17–23 ms instead of 0.2). Then timed rounds until the rounds have taken
-// BUDGET_MS and there are at least MIN_ROUNDS, but never past LIMIT_MS in all: bounded, and the result only
-// ever changes the speed.
-const WARMUP_CALLS = 2, PAUSE_MS = 5, BUDGET_MS = 20, MIN_ROUNDS = 4, LIMIT_MS = 100;
+// BUDGET_MS, there are at least MIN_ROUNDS and the fastest variant of every form has stayed the same for the
+// last STABLE_ROUNDS; but never past LIMIT_MS in all: bounded, and the result only ever changes the speed.
+const WARMUP_CALLS = 2, PAUSE_MS = 5, BUDGET_MS = 25, MIN_ROUNDS = 6, STABLE_ROUNDS = 4, LIMIT_MS = 100;
 
 /** The variant names of a loaded engine. */
 export function variantNames(wasm: EngineExports): string[] {
@@ -99,11 +100,24 @@ export async function chooseKernels(runtime: Runtime, request: Record<GemmForm, 
   const timings: KernelInfo['timings'] = {};
   for (const form of auto) {
     const t = cal.best[form]!;
-    ids[form] = t.indexOf(Math.min(...t)); // ties: the lower id
+    ids[form] = fastest(t);
     timings[form] = Object.fromEntries(t.map((s, v) => [variants[v], Math.round(s * 1e7) / 10]));
   }
   if (wasm.setKernels(ids.forward, ids.dx, ids.dw) !== 1) throw new Error(`setKernels(${ids.forward}, ${ids.dx}, ${ids.dw}) refused`);
   return info(variants, ids, chosenBy, timings, cal.ms, cal.rounds);
+}
+
+// A variant takes the lead only when faster than the leader by more than this: measurement noise, and on a
+// machine whose other hyperthread is busy the variants come out within a few % of each other (the FP pipes,
+// not the loads, are the shared limit there), where the earlier variants are the safer pick.
+const TIE = 0.02;
+
+/** The variant (index into `t`, seconds per call) the calibration keeps: the first within TIE of the fastest
+ *  seen so far, walking in id order. */
+export function fastest(t: number[]): number {
+  let lead = 0;
+  for (let v = 1; v < t.length; v++) if (t[v] < t[lead] * (1 - TIE)) lead = v;
+  return lead;
 }
 
 /** What an instance runs now, chosen by nobody here (chosenBy 'default', or 'only' without SIMD). */
@@ -157,6 +171,8 @@ async function calibrate(runtime: Runtime, forms: GemmForm[], count: number): Pr
     await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
     base = runtime.borrow(floats); // the same place, unless someone allocated meanwhile (then a fresh one: it is only timed)
     const t1 = performance.now();
+    const leaders = () => forms.map((f) => fastest(best[f]!)).join();
+    let leader = '', stable = 0;
     for (;;) {
       for (let v = 0; v < count; v++) {
         wasm.setKernels(v, v, v);
@@ -168,8 +184,10 @@ async function calibrate(runtime: Runtime, forms: GemmForm[], count: number): Pr
         }
       }
       rounds++;
-      const now = performance.now();
-      if (now - t0 >= LIMIT_MS || (now - t1 >= BUDGET_MS && rounds >= MIN_ROUNDS)) break;
+      const now = performance.now(), lead = leaders();
+      stable = lead === leader ? stable + 1 : 1;
+      leader = lead;
+      if (now - t0 >= LIMIT_MS || (now - t1 >= BUDGET_MS && rounds >= MIN_ROUNDS && stable >= STABLE_ROUNDS)) break;
     }
   } finally {
     runtime.giveBack(base, floats);

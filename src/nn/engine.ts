@@ -90,7 +90,7 @@ export interface EngineOptions {
    *  SIMD build where the host has SIMD (WebAssembly.validate), else the other. Both give the same bits. */
   simd?: boolean;
   /** The GEMM micro-kernel variants: 'auto' (default: a calibration of a few tens of ms at load picks the
-   *  fastest per form on this machine), one of '4x8', '4x8p', '4x8p-lanes', '2x16p' for every form, or per
+   *  fastest per form on this machine), one of '4x8', '4x8p', '2x16p', '4x8p-lanes' for every form, or per
    *  form { forward, dx, dw }. Every variant gives the same bits. The build without SIMD has one ('scalar'):
    *  there a named variant is accepted and changes nothing. See engine.kernelInfo(). */
   kernels?: KernelsOption;
