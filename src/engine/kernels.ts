@@ -45,13 +45,24 @@ export interface KernelInfo {
   shapes: Record<GemmForm, string>;
 }
 
-// The calibration's products: a 256-wide layer (W 256×256) at batch 64, and for dW a 64-row slice of its
-// gradient at batch 256 (X's rows 256 floats apart: the packed path, as in training). 8.4 MFLOP each.
-const N = 256, M = 64;
+// The calibration's product per form: a 256-wide layer (W 256×256) at batch 64; for dW a 64-row slice of its
+// gradient at batch 256 (X's rows 256 floats apart: the packed path with its chunks, as in training). 8.4
+// MFLOP each. Batch 64 rather than 256 keeps it short (and counts the packing of B as four times heavier than
+// at 256). Which variant wins can depend on the shape: on the Zen 4 host 2x16p and 4x8p tie at 256×256×256 and
+// 4x8p is 5 % ahead at 256×400×300 (a 2×16 panel of B is k·64 bytes and falls out of L1 there) — timing a
+// 400→300 layer as well doubled the calibration (~90 ms), so it is not.
+interface Product { m: number; n: number; k: number; lda: number } // C[m×n], k steps, A's row stride
+const PRODUCTS: Record<GemmForm, Product[]> = {
+  forward: [{ m: 64, n: 256, k: 256, lda: 256 }],
+  dx: [{ m: 64, n: 256, k: 256, lda: 256 }],
+  dw: [{ m: 64, n: 256, k: 256, lda: 256 }],
+};
+// Buffers for every product: X (A of X·W and Xᵀ·dZ), W (B of X·W and dZ·Wᵀ), D (dZ), C.
+const X_FLOATS = 256 * 256, W_FLOATS = 256 * 256, D_FLOATS = 256 * 256, C_FLOATS = 64 * 256;
 const SHAPES: Record<GemmForm, string> = {
-  forward: `X·W: C[${M}×${N}] = X[${M}×${N}]·W[${N}×${N}] (+ bias, relu)`,
-  dx: `dZ·Wᵀ: C[${M}×${N}] = dZ[${M}×${N}]·Wᵀ[${N}×${N}]`,
-  dw: `Xᵀ·dZ: C[${M}×${N}] = X[${N}×${M}, row stride ${N}]ᵀ·dZ[${N}×${N}]`,
+  forward: PRODUCTS.forward.map((p) => `C[${p.m}×${p.n}] = X[${p.m}×${p.k}]·W[${p.k}×${p.n}]`).join(' and ') + ' (X·W, + bias, relu)',
+  dx: PRODUCTS.dx.map((p) => `C[${p.m}×${p.n}] = dZ[${p.m}×${p.k}]·Wᵀ[${p.k}×${p.n}]`).join(' and ') + ' (dZ·Wᵀ)',
+  dw: PRODUCTS.dw.map((p) => `C[${p.m}×${p.n}] = X[${p.k}×${p.m}, row stride ${p.lda}]ᵀ·dZ[${p.k}×${p.n}]`).join(' and ') + ' (Xᵀ·dZ)',
 };
 // Calls of a small product per variant and form first: V8 compiles a function on its first call (Liftoff,
 // the baseline tier) and the optimised version in the background once the baseline code has used up a
@@ -59,7 +70,7 @@ const SHAPES: Record<GemmForm, string> = {
 // call that raced them took 17–23 ms instead of 0.2). Then timed rounds until the rounds have taken
 // BUDGET_MS, there are at least MIN_ROUNDS and the fastest variant of every form has stayed the same for the
 // last STABLE_ROUNDS; but never past LIMIT_MS in all: bounded, and the result only ever changes the speed.
-const WARMUP_CALLS = 2, PAUSE_MS = 5, BUDGET_MS = 25, MIN_ROUNDS = 6, STABLE_ROUNDS = 4, LIMIT_MS = 100;
+const WARMUP_CALLS = 2, PAUSE_MS = 5, BUDGET_MS = 20, MIN_ROUNDS = 6, STABLE_ROUNDS = 4, LIMIT_MS = 100;
 
 /** The variant names of a loaded engine. */
 export function variantNames(wasm: EngineExports): string[] {
@@ -146,41 +157,43 @@ function fill(f32: Float32Array, from: number, count: number): void {
   }
 }
 
-/** Times every variant on each form's product (SHAPES) in interleaved rounds (see BUDGET_MS); the best call
- *  per variant, seconds. The buffers are borrowed above the arena and zeroed again. */
+/** Times every variant on each form's product(s) (PRODUCTS) in interleaved rounds (see BUDGET_MS); per variant
+ *  the sum over the products of its best call, seconds. The buffers are borrowed above the arena (nothing is
+ *  allocated meanwhile: the runtime is not handed out yet) and zeroed again. */
 async function calibrate(runtime: Runtime, forms: GemmForm[], count: number): Promise<{ best: Partial<Record<GemmForm, number[]>>; ms: number; rounds: number }> {
   const t0 = performance.now();
   const wasm = runtime.wasm;
-  const floats = 3 * N * N + M * N;
-  let base = runtime.borrow(floats);
-  fill(runtime.f32, base >>> 2, 3 * N * N);
-  const call = (form: GemmForm, m: number, n: number): void => {
-    const X = base, W = X + 4 * N * N, D = W + 4 * N * N, C = D + 4 * N * N;
-    if (form === 'forward') wasm.gemmBiasRelu(m, n, N, X, N, 1, W, N, C, N, 0, 0);
-    else if (form === 'dx') wasm.gemmDerivative(m, n, N, D, N, 1, W, N, C, N, 0, 0, 0);
-    else wasm.gemm(m, n, N, X, 1, N, D, N, C, N, 0);
+  const floats = X_FLOATS + W_FLOATS + D_FLOATS + C_FLOATS;
+  const X = runtime.borrow(floats), W = X + 4 * X_FLOATS, D = W + 4 * W_FLOATS, C = D + 4 * D_FLOATS;
+  fill(runtime.f32, X >>> 2, floats - C_FLOATS);
+  const call = (form: GemmForm, { m, n, k, lda }: Product): void => {
+    if (form === 'forward') wasm.gemmBiasRelu(m, n, k, X, lda, 1, W, n, C, n, 0, 0);
+    else if (form === 'dx') wasm.gemmDerivative(m, n, k, D, lda, 1, W, n, C, n, 0, 0, 0);
+    else wasm.gemm(m, n, k, X, 1, lda, D, n, C, n, 0);
   };
-  const best: Partial<Record<GemmForm, number[]>> = {};
-  for (const form of forms) best[form] = new Array<number>(count).fill(Infinity);
+  // best[form][product][variant]
+  const best = new Map(forms.map((f) => [f, PRODUCTS[f].map(() => new Array<number>(count).fill(Infinity))]));
+  const score = (f: GemmForm) => Array.from({ length: count }, (_, v) => best.get(f)!.reduce((s, t) => s + t[v], 0));
   let rounds = 0;
   try {
     for (let v = 0; v < count; v++) {
       wasm.setKernels(v, v, v);
-      for (const form of forms) for (let i = 0; i < WARMUP_CALLS; i++) call(form, 8, 64);
+      for (const form of forms) for (const p of PRODUCTS[form]) for (let i = 0; i < WARMUP_CALLS; i++) call(form, { ...p, m: 8, n: 64 });
     }
     await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
-    base = runtime.borrow(floats); // the same place, unless someone allocated meanwhile (then a fresh one: it is only timed)
     const t1 = performance.now();
-    const leaders = () => forms.map((f) => fastest(best[f]!)).join();
+    const leaders = () => forms.map((f) => fastest(score(f))).join();
     let leader = '', stable = 0;
     for (;;) {
       for (let v = 0; v < count; v++) {
         wasm.setKernels(v, v, v);
         for (const form of forms) {
-          const t = performance.now();
-          call(form, M, N);
-          const dt = (performance.now() - t) / 1e3;
-          if (dt < best[form]![v]) best[form]![v] = dt;
+          PRODUCTS[form].forEach((p, i) => {
+            const t = performance.now();
+            call(form, p);
+            const dt = (performance.now() - t) / 1e3, b = best.get(form)![i];
+            if (dt < b[v]) b[v] = dt;
+          });
         }
       }
       rounds++;
@@ -190,7 +203,7 @@ async function calibrate(runtime: Runtime, forms: GemmForm[], count: number): Pr
       if (now - t0 >= LIMIT_MS || (now - t1 >= BUDGET_MS && rounds >= MIN_ROUNDS && stable >= STABLE_ROUNDS)) break;
     }
   } finally {
-    runtime.giveBack(base, floats);
+    runtime.giveBack(X, floats);
   }
-  return { best, ms: performance.now() - t0, rounds };
+  return { best: Object.fromEntries(forms.map((f) => [f, score(f)])), ms: performance.now() - t0, rounds };
 }
