@@ -77,8 +77,9 @@ const BPANEL: usize = ASC_FEATURE_SIMD ? memory.data(BPANEL_FLOATS * 4, 16) : 0;
                         b: usize, bRow: usize, c: usize, cRow: usize, accumulate: bool, bias: usize, relu: bool,
                         h: usize, hAct: i32): i32 {
   const w = width(tile), m4 = m & ~3, nW = n / w * w;
+  if (m4 == 0 || nW == 0 || k <= 0 || (rowsA && k > KA)) return 0;
   const perGroup = BPANEL_FLOATS / (k * w); // panels per group
-  if (m4 == 0 || nW == 0 || perGroup == 0 || (rowsA && k > KA)) return 0;
+  if (perGroup == 0) return 0;
   const wBytes = <usize>w << 2, panelBytes = <usize>k * wBytes;
   for (let j0 = 0; j0 < nW; j0 += perGroup * w) {
     const count = min(perGroup, (nW - j0) / w), first = <usize>j0 << 2;
@@ -104,7 +105,7 @@ const BPANEL: usize = ASC_FEATURE_SIMD ? memory.data(BPANEL_FLOATS * 4, 16) : 0;
 @inline function panelsChunked(tile: i32, m: i32, n: i32, k: i32, a: usize, aCol: usize, b: usize, bRow: usize,
                                c: usize, cRow: usize, accumulate: bool, kc0: i32): i32 {
   const w = width(tile), m4 = m & ~3, nW = n / w * w;
-  if (m4 == 0 || nW == 0) return 0;
+  if (m4 == 0 || nW == 0 || k <= 0) return 0;
   const wBytes = <usize>w << 2;
   for (let p0 = 0; p0 < k; p0 += kc0) {
     const kc = min(kc0, k - p0), acc = accumulate || p0 > 0, panelBytes = <usize>kc * wBytes;

@@ -70,7 +70,7 @@ export function gemm(m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32,
   }
   // Xᵀ·dZ (A read down its columns) runs the dw variant, on the packed path when its row stride is a multiple
   // of 512 B (see gemmPackedA); every other form the forward variant (which takes only acs = 1).
-  const tn = ars == 1 && acs != 1, chunked = tn && (acs & 127) == 0 && m >= 4 && n >= 8;
+  const tn = ars == 1 && acs != 1, chunked = tn && (acs & 127) == 0 && m >= 4 && n >= 8 && k > 0; // k = 0: C = 0 (+ C), in place
   if (ASC_FEATURE_SIMD) {
     const v = tn ? kDw : kForward;
     if (v != 0) {
