@@ -51,6 +51,13 @@ import { epilogue, derivative, derivativeScalar, block2x4Scalar } from './gemm-r
     c30 = mad(c30, av, b0); c31 = mad(c31, av, b1);
     pa += aCol; pb += bRow;
   }
+  finish4x8(c, cRow, c00, c01, c10, c11, c20, c21, c30, c31, accumulate, bias, relu, h, hAct);
+}
+
+// The epilogue of a 4×8 block of sums (row r in cr0, cr1) and its single store: + C (accumulate), + bias,
+// relu, ⊙ f′(h) (h with C's strides), in that order — shared by every 4×8 micro-kernel (gemm-micro.ts).
+@inline export function finish4x8(c: usize, cRow: usize, c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128,
+                                  c30: v128, c31: v128, accumulate: bool, bias: usize, relu: bool, h: usize, hAct: i32): void {
   const r1 = c + cRow, r2 = c + 2 * cRow, r3 = c + 3 * cRow;
   if (accumulate) {
     c00 = f32x4.add(c00, v128.load(c)); c01 = f32x4.add(c01, v128.load(c, 16));

@@ -17,11 +17,50 @@
 // Fused epilogues, applied to the accumulators before the single store (gemm-blocks.ts):
 //   gemmBiasRelu    C = relu?(A·B + bias)           a dense layer's forward
 //   gemmDerivative  C = (A·B) ⊙ f′(h) on the first hCols columns   dX fused with the layer below's dZ
+//
+// Kernel variants (setKernels): for each form the instance runs one of KERNEL_VARIANTS micro-kernel variants —
+// 0 the in-place 4×8 blocks below, 1… the packed variants of gemm-packed.ts (A and B copied into panels, then
+// 4×8 tiles with broadcast loads, 2×16 tiles, or 4×8 with lane splats of one vector). Every variant computes
+// every element in the same order, so the choice changes the speed, never the bits. The choice lives in this
+// instance's globals: a further instance of the module sharing the memory (a worker thread) is given the same
+// choice by calling its own setKernels. The build without SIMD has one variant, its scalar blocks.
 import { block4x8, block4x4, tailColumns } from './gemm-blocks';
 import { rowTimesMatrix } from './gemm-row';
 import { tile4x4 } from './transpose';
+import { nn4x8, nn2x16, nn4x8Lanes, tn4x8, tn2x16, tn4x8Lanes } from './gemm-packed';
 import { splitGemm, threads, jobArgs, beginJob, endJob, partStart, claimPart, partDone, callerControl } from './thread-sync';
 import { ThreadJob, GemmArg as G } from '../src/engine/thread-control';
+
+type NNDriver = (m: i32, n: i32, k: i32, a: usize, aRow: usize, b: usize, bRow: usize, c: usize, cRow: usize,
+                 accumulate: bool, bias: usize, relu: bool, h: usize, hAct: i32) => i32;
+type TNDriver = (m: i32, n: i32, k: i32, a: usize, aCol: usize, b: usize, bRow: usize, c: usize, cRow: usize,
+                 accumulate: bool, kc: i32) => i32;
+// Variants 1, 2, 3 (0 is inline): one wasm function each, called through the table.
+const NN_VARIANTS: StaticArray<NNDriver> = [nn4x8, nn2x16, nn4x8Lanes];
+const TN_VARIANTS: StaticArray<TNDriver> = [tn4x8, tn2x16, tn4x8Lanes];
+
+export const KERNEL_VARIANTS = ASC_FEATURE_SIMD ? 4 : 1;
+let kForward = 0, kDx = 0, kDw = 0; // this instance's choice: X·W, dZ·Wᵀ, Xᵀ·dZ
+
+// Sets the variant of each form (ids 0 … KERNEL_VARIANTS − 1); returns 1, or 0 (and changes nothing) for
+// an id out of range.
+export function setKernels(forward: i32, dx: i32, dw: i32): i32 {
+  const n = <u32>KERNEL_VARIANTS;
+  if (<u32>forward >= n || <u32>dx >= n || <u32>dw >= n) return 0;
+  kForward = forward; kDx = dx; kDw = dw;
+  return 1;
+}
+
+// The variant of form 0 (forward), 1 (dx) or 2 (dw) in use.
+export function kernelOf(form: i32): i32 {
+  return form == 0 ? kForward : form == 1 ? kDx : kDw;
+}
+
+// How many variants this build has (4 with SIMD: 0 4x8, 1 4x8p, 2 2x16p, 3 4x8p-lanes — src/engine/kernels.ts
+// names them in this order; 1 without SIMD).
+export function kernelVariants(): i32 {
+  return KERNEL_VARIANTS;
+}
 
 export function gemm(m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32,
                      b: usize, ldb: i32, c: usize, ldc: i32, accumulate: bool): void {
@@ -31,13 +70,58 @@ export function gemm(m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32,
     gemmCore(1, m, k, b, 0, ldb, a, acs, c, m, accumulate, 0, false, 0, 0);
     return;
   }
-  if (ars == 1 && (acs & 127) == 0 && m >= 4 && n >= 8) { // row stride a multiple of 512 B: see gemmPackedA
-    if (splitGemm(m, n, k) && runSplit(ThreadJob.GemmPacked, m, n, k, a, ars, acs, b, ldb, c, ldc, accumulate, 0, false, 0, 0, 0)) return;
-    gemmPackedA(m, n, k, a, acs, b, ldb, c, ldc, accumulate);
-    return;
+  // Xᵀ·dZ (A read down its columns) runs the dw variant, on the packed path when its row stride is a multiple
+  // of 512 B (see gemmPackedA); every other form the forward variant (which takes only acs = 1).
+  const tn = ars == 1 && acs != 1, chunked = tn && (acs & 127) == 0 && m >= 4 && n >= 8 && k > 0; // k = 0: C = 0 (+ C), in place
+  if (splitGemm(m, n, k) && runSplit(chunked ? ThreadJob.GemmPacked : ThreadJob.Gemm, m, n, k, a, ars, acs, b, ldb, c, ldc, accumulate, 0, false, 0, 0, 0)) return;
+  gemmAny(m, n, k, a, ars, acs, b, ldb, c, ldc, accumulate, chunked);
+}
+
+// gemm after its special case, on the path `chunked` says (decided once for the whole product: a thread's part
+// takes the same path whatever its size).
+@inline function gemmAny(m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32, b: usize, ldb: i32, c: usize, ldc: i32,
+                         accumulate: bool, chunked: bool): void {
+  const tn = ars == 1 && acs != 1;
+  if (ASC_FEATURE_SIMD) {
+    const v = tn ? kDw : kForward;
+    if (v != 0) {
+      const done = tn ? unchecked(TN_VARIANTS[v - 1])(m, n, k, a, <usize>acs << 2, b, <usize>ldb << 2, c, <usize>ldc << 2, accumulate, chunked ? KC : 0)
+        : acs == 1 ? unchecked(NN_VARIANTS[v - 1])(m, n, k, a, <usize>ars << 2, b, <usize>ldb << 2, c, <usize>ldc << 2, accumulate, 0, false, 0, 0) : 0;
+      if (done > 0) { gemmRest(done, chunked, m, n, k, a, ars, acs, b, ldb, c, ldc, accumulate, 0, false, 0, 0); return; }
+    }
   }
-  if (splitGemm(m, n, k) && runSplit(ThreadJob.Gemm, m, n, k, a, ars, acs, b, ldb, c, ldc, accumulate, 0, false, 0, 0, 0)) return;
-  gemmCore(m, n, k, a, ars, acs, b, ldb, c, ldc, accumulate, 0, false, 0, 0);
+  if (chunked) gemmPackedA(m, n, k, a, acs, b, ldb, c, ldc, accumulate);
+  else gemmCore(m, n, k, a, ars, acs, b, ldb, c, ldc, accumulate, 0, false, 0, 0);
+}
+
+// C = A·B (+ epilogue) with A(i, p) = a[i·ars + p] and forward / dx variant v: the packed variant's panels,
+// the rest in place.
+@inline function gemmNN(v: i32, m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32, b: usize, ldb: i32, c: usize, ldc: i32,
+                        accumulate: bool, bias: usize, relu: bool, h: usize, hAct: i32): void {
+  if (ASC_FEATURE_SIMD) {
+    if (v != 0 && acs == 1) {
+      const done = unchecked(NN_VARIANTS[v - 1])(m, n, k, a, <usize>ars << 2, b, <usize>ldb << 2, c, <usize>ldc << 2,
+                                                 accumulate, bias, relu, h, hAct);
+      if (done > 0) { gemmRest(done, false, m, n, k, a, ars, acs, b, ldb, c, ldc, accumulate, bias, relu, h, hAct); return; }
+    }
+  }
+  gemmCore(m, n, k, a, ars, acs, b, ldb, c, ldc, accumulate, bias, relu, h, hAct);
+}
+
+// What a packed variant leaves to the in-place path: columns done…n−1 of rows 0…m4−1 (on the chunked packed
+// path, as gemmPackedA chunks them), then rows m4…m−1 (in place, as ever).
+function gemmRest(done: i32, chunked: bool, m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32, b: usize, ldb: i32,
+                  c: usize, ldc: i32, accumulate: bool, bias: usize, relu: bool, h: usize, hAct: i32): void {
+  const off = <usize>done << 2, m4 = m & ~3, rowC = <usize>m4 * (<usize>ldc << 2);
+  if (done < n) {
+    if (chunked) gemmPackedA(m4, n - done, k, a, acs, b + off, ldb, c + off, ldc, accumulate);
+    else gemmCore(m4, n - done, k, a, ars, acs, b + off, ldb, c + off, ldc, accumulate, bias != 0 ? bias + off : 0, relu,
+                  h != 0 ? h + off : 0, hAct);
+  }
+  if (m4 < m) {
+    gemmCore(m - m4, n, k, a + <usize>m4 * (<usize>ars << 2), ars, acs, b, ldb, c + rowC, ldc, accumulate, bias, relu,
+             h != 0 ? h + rowC : 0, hAct);
+  }
 }
 
 // The dW form, A = Xᵀ (ars = 1): the four A values of step p sit together at X[p, i…i+3], but consecutive
@@ -104,23 +188,27 @@ function gemmPackedA(m: i32, n: i32, k: i32, a: usize, acs: i32, b: usize, ldb: 
 // C[m×n] = A·B + bias (broadcast over rows), then max(·, 0) when relu: a dense layer's forward in one pass.
 export function gemmBiasRelu(m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32,
                              b: usize, ldb: i32, c: usize, ldc: i32, bias: usize, relu: bool): void {
-  if (splitGemm(m, n, k) && runSplit(ThreadJob.Gemm, m, n, k, a, ars, acs, b, ldb, c, ldc, false, bias, relu, 0, 0, 0)) return;
-  gemmCore(m, n, k, a, ars, acs, b, ldb, c, ldc, false, bias, relu, 0, 0);
+  if (splitGemm(m, n, k) && runSplit(ThreadJob.GemmBias, m, n, k, a, ars, acs, b, ldb, c, ldc, false, bias, relu, 0, 0, 0)) return;
+  gemmNN(kForward, m, n, k, a, ars, acs, b, ldb, c, ldc, false, bias, relu, 0, 0);
 }
 
 // C[m×n] = A·B, then C[:, 0:hCols] ⊙= f′(h) — a layer's input gradient dX = dZ·Wᵀ that is at once the output
 // gradient of the layer below, whose activation derivative (hAct: 1 relu, 2 tanh) is taken through its output
-// h (the layer's input X, same strides as C). Columns from hCols on (a second input joining there) are plain.
+// h (the layer's input X, same strides as C). Columns from hCols on (a second input joining there) are plain;
+// hCols = 0: the plain dX GEMM (mlp.ts calls it so for every dX, which thus runs the dx variant).
 export function gemmDerivative(m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32, b: usize, ldb: i32,
                                c: usize, ldc: i32, h: usize, hCols: i32, hAct: i32): void {
   if (splitGemm(m, n, k) && runSplit(ThreadJob.GemmDerivative, m, n, k, a, ars, acs, b, ldb, c, ldc, false, 0, false, h, hCols, hAct)) return;
-  derivativeCore(m, n, k, a, ars, acs, b, ldb, c, ldc, h, hCols, hAct);
+  derivativeAny(m, n, k, a, ars, acs, b, ldb, c, ldc, h, hCols, hAct);
 }
 
-@inline function derivativeCore(m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32, b: usize, ldb: i32,
-                                c: usize, ldc: i32, h: usize, hCols: i32, hAct: i32): void {
-  gemmCore(m, hCols, k, a, ars, acs, b, ldb, c, ldc, false, 0, false, h, hAct);
-  if (hCols < n) gemmCore(m, n - hCols, k, a, ars, acs, b + (<usize>hCols << 2), ldb, c + (<usize>hCols << 2), ldc, false, 0, false, 0, 0);
+@inline function derivativeAny(m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32, b: usize, ldb: i32,
+                               c: usize, ldc: i32, h: usize, hCols: i32, hAct: i32): void {
+  if (hCols > 0) gemmNN(kDx, m, hCols, k, a, ars, acs, b, ldb, c, ldc, false, 0, false, h, hAct);
+  if (hCols < n) {
+    const off = <usize>hCols << 2;
+    gemmNN(kDx, m, n - hCols, k, a, ars, acs, b + off, ldb, c + off, ldc, false, 0, false, 0, 0);
+  }
 }
 
 // Epilogue, in order: + C (accumulate), + bias (≠ 0), max(·, 0) (relu), ⊙ f′(h) (h ≠ 0, h with C's strides).
@@ -152,9 +240,9 @@ export function gemmDerivative(m: i32, n: i32, k: i32, a: usize, ars: i32, acs: 
 
 // Split across threads (the threaded build; thread-sync.ts): C is cut into blocks of whole 4-row groups, or
 // of whole 8-column groups when there are too few rows (gemmDerivative: rows only, its two column ranges
-// stay as they are). Each element is still computed by the same kernel over the same k in the same order —
-// 4-row blocks stay 4-row blocks, the m % 4 rows and n % 4 columns go to the last part — so the bits do not
-// depend on the thread count. Returns false when C is too small to give every thread two groups.
+// stay as they are). Each part runs the path the whole product was given (chunked or not) with this
+// instance's kernel variants, and every path and variant sums each element in the same order over k — the
+// m % 4 rows and n % 4 columns go to the last part — so the bits do not depend on the thread count. Returns false when C is too small to give every thread two groups.
 function runSplit(job: ThreadJob, m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32, b: usize, ldb: i32,
                   c: usize, ldc: i32, accumulate: bool, bias: usize, relu: bool, h: usize, hCols: i32, hAct: i32): bool {
   const t = threads();
@@ -214,7 +302,7 @@ export function gemmPart(job: i32, args: usize, part: i32, parts: i32): void {
     if (h != 0) h += off;
     n = j1 - j0;
   }
-  if (job == ThreadJob.GemmPacked) gemmPackedA(m, n, k, a, acs, b, ldb, c, ldc, accumulate);
-  else if (job == ThreadJob.GemmDerivative) derivativeCore(m, n, k, a, ars, acs, b, ldb, c, ldc, h, hCols, hAct);
-  else gemmCore(m, n, k, a, ars, acs, b, ldb, c, ldc, accumulate, bias, relu, h, hAct);
+  if (job == ThreadJob.GemmDerivative) derivativeAny(m, n, k, a, ars, acs, b, ldb, c, ldc, h, hCols, hAct);
+  else if (job == ThreadJob.GemmBias) gemmNN(kForward, m, n, k, a, ars, acs, b, ldb, c, ldc, false, bias, relu, 0, 0);
+  else gemmAny(m, n, k, a, ars, acs, b, ldb, c, ldc, accumulate, job == ThreadJob.GemmPacked);
 }

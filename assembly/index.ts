@@ -9,7 +9,7 @@
 export { adamStep, polyak, copy } from './optim';
 export { mseLoss } from './loss';
 export { mlpForward, mlpBackward } from './mlp';
-export { gemm, gemmBiasRelu, gemmDerivative } from './gemm';
+export { gemm, gemmBiasRelu, gemmDerivative, setKernels, kernelOf, kernelVariants } from './gemm';
 export { colsum } from './colsum';
 export { transpose } from './transpose';
 export { activationBackward, tanhRows } from './activations';

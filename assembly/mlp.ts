@@ -12,7 +12,8 @@
 // backward: for l = L−1 … stop:
 //   dZ_l = dY_l ⊙ f_l′(Y_l)          (in place in dY_l; for l < L−1 in the epilogue of layer l+1's dX GEMM)
 //   dW_l = X_lᵀ · dZ_l,  db_l = Σ_rows dZ_l      (when paramGrads; += when accumulate)
-//   dX_l = dZ_l · W_lᵀ                            (for l > stop, or at l = stop when wantDx)
+//   dX_l = dZ_l · W_lᵀ                            (for l > stop, or at l = stop when wantDx; gemmDerivative,
+//                                                 so that every dX runs the engine's dx kernel variant)
 import { gemm, gemmBiasRelu, gemmDerivative } from './gemm';
 import { colsum } from './colsum';
 import { transpose } from './transpose';
@@ -59,11 +60,11 @@ export function mlpBackward(desc: usize, batch: i32, paramGrads: bool, accumulat
       const below = rec - RECORD_BYTES;
       const belowAct = field(below, F.Act);
       transpose(W, nIn, nOut, Wt);
-      if (belowAct == ACT_IDENTITY) gemm(batch, nIn, nOut, dY, ldY, 1, Wt, nIn, dX, nIn, false);
-      else gemmDerivative(batch, nIn, nOut, dY, ldY, 1, Wt, nIn, dX, nIn, X, field(below, F.Out), belowAct);
+      const hCols = belowAct == ACT_IDENTITY ? 0 : field(below, F.Out); // 0: no derivative to fold in
+      gemmDerivative(batch, nIn, nOut, dY, ldY, 1, Wt, nIn, dX, nIn, X, hCols, belowAct);
     } else if (wantDx) {
       transpose(W, nIn, nOut, Wt);
-      gemm(batch, nIn, nOut, dY, ldY, 1, Wt, nIn, dX, nIn, false);
+      gemmDerivative(batch, nIn, nOut, dY, ldY, 1, Wt, nIn, dX, nIn, 0, 0, 0); // hCols 0: the plain dX GEMM
     }
   }
 }

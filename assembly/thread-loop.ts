@@ -5,12 +5,16 @@
 import { waitForJob, claimPart, partDone, quitRequested, jobOf, argsOf, reportNonFinite } from './thread-sync';
 import { gemmPart, usePackBuffer } from './gemm';
 import { useRowBuffer } from './gemm-row';
+import { usePanelBuffers } from './gemm-packed';
 import { adamPart, polyakPart } from './optim';
 import { ThreadJob, ThreadWord, THREAD_SCRATCH_BYTES } from '../src/engine/thread-control';
 
 export function threadLoop(ctl: usize, index: i32, scratch: usize): void {
+  // This thread's scratch (THREAD_SCRATCH_BYTES): the dW panel 8 KiB, the running row 2 KiB (at 8 KiB), the
+  // packed variants' A panel 8 KiB (at 16 KiB) and B panels 128 KiB (at 24 KiB).
   usePackBuffer(scratch);
-  useRowBuffer(scratch + (<usize>THREAD_SCRATCH_BYTES >> 1));
+  useRowBuffer(scratch + 8192);
+  usePanelBuffers(scratch + 16384, scratch + 24576);
   const parts = load<i32>(ctl + (<usize>ThreadWord.Threads << 2));
   const args = argsOf(ctl);
   let seen = atomic.load<i32>(ctl + (<usize>ThreadWord.Generation << 2));

@@ -2,7 +2,7 @@
 //
 //   npm run bench                    full run (a few minutes), writes bench/results/latest.json
 //   npm run bench -- --quick         smoke run (BENCH_QUICK=1 works too): short sampling, no CLI training run
-//   npm run bench -- --only=gemm,ddpg   sections: peak (always), gemm, mlp, ddpg, td3, infer, e2e, heap, mujoco, scalar, edge, threads
+//   npm run bench -- --only=gemm,ddpg   sections: peak (always), kernels, gemm, mlp, ddpg, td3, infer, e2e, heap, mujoco, scalar, edge, threads
 //   npm run bench -- --readme        also rewrite the table in bench/README.md
 //   BENCH_MAX_TIME=1 BENCH_ROUNDS=3  seconds of sampling per case and round, interleaved rounds (default 0.4 s × 3;
 //                                    quick 0.2 s × 1)
@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { loadEngine } from '../src/index.js';
 import { BenchContext, type Section } from './lib/context.js';
 import { statOf } from './lib/harness.js';
-import { checkTargets, machineInfo, machineLine, sectionTable, targetsTable } from './lib/report.js';
+import { checkKernelTargets, checkTargets, machineInfo, machineLine, sectionTable, targetsTable } from './lib/report.js';
 import { peakSection } from './cases/peak.js';
 import { gemmSection } from './cases/gemm.js';
 import { mlpSection } from './cases/mlp.js';
@@ -24,6 +24,7 @@ import { mujocoSection, mujocoTable, type MujocoRow } from './cases/mujoco.js';
 import { scalarBuildSection, scalarBuildTable, type ScalarRow } from './cases/scalar-build.js';
 import { edgeSection, edgeTable, type EdgeRow } from './cases/edge.js';
 import { threadsSection, threadsTable, type ThreadRow } from './cases/threads.js';
+import { calibrationLine, kernelsSection, kernelsTable, type KernelResult } from './cases/kernels.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -37,6 +38,10 @@ const t0 = performance.now();
 const machine = machineInfo();
 const engine = await loadEngine();
 const kernels = await loadEngine(new URL('../build/kernels.wasm', import.meta.url));
+{ // the GEMM and peak sections' build runs the library engine's kernel choice
+  const { ids } = engine.kernelInfo();
+  kernels.runtime.wasm.setKernels(ids.forward, ids.dx, ids.dw);
+}
 const ctx = new BenchContext(engine, kernels, { maxTime, minSamples: quick ? 3 : 5, warmup: quick ? 2 : 5, rounds }, quick);
 console.error(`ddpg-wasm bench${quick ? ' (quick)' : ''}: ${rounds} interleaved round(s) of ${maxTime} s per case; progress on stderr, table on stdout`);
 
@@ -48,6 +53,11 @@ let heap: HeapResult | undefined;
 if (want('heap')) {
   console.error('— heap');
   heap = await heapCheck(ctx, quick ? 1_000 : 10_000);
+}
+let kernelVariants: KernelResult | undefined;
+if (want('kernels')) {
+  console.error('— kernels');
+  kernelVariants = await kernelsSection(ctx);
 }
 const runners: [string, (c: BenchContext) => Promise<Section>][] = [
   ['gemm', gemmSection], ['mlp', mlpSection], ['ddpg', ddpgSection], ['td3', td3Section], ['infer', inferenceSection], ['e2e', e2eSection],
@@ -91,11 +101,21 @@ out.push('', machineLine(machine));
 for (const [k, v] of Object.entries(ctx.tfDescriptions)) out.push(`tfjs ${k}: ${v}`);
 for (const n of ctx.tfNotes) out.push(`note: ${n}`);
 out.push(`WASM SIMD peak: ${ctx.peakGflops.toFixed(1)} GFLOP/s (best call of ${ctx.peakSamples.length}); ×: peer median / ours median (how many times faster ours is)`);
-for (const s of sections) {
+out.push(`GEMM kernels: ${calibrationLine(engine.kernelInfo(), 'the library engine (engine.wasm) runs')}; every variant gives the same bits`);
+for (const [i, s] of sections.entries()) {
   out.push('', `## ${s.title}`);
   if (s.flopFormula) out.push('', s.flopFormula);
   out.push('', sectionTable(s, ctx.peakGflops));
   for (const n of s.notes) out.push('', `note: ${n}`);
+  if (i === 0 && kernelVariants) { // right after the peak
+    const k = kernelVariants;
+    out.push('', '## GEMM kernel variants (assembly/gemm.ts; the forms of the GEMM section below, each variant on its own)', '',
+      `GFLOP/s per call in slices of ~${k.sliceMs} ms taken in turn, at the median slice and the best (the peak is the best call); % of this run's peak; ` +
+      '◀ the variant the library engine chose at load. ' +
+      `Every variant's output checked bit for bit against ${k.variants[0]}.`, '',
+      kernelsTable(k, ctx.peakGflops), '',
+      calibrationLine(k.chosen, 'calibration of the library engine (engine.wasm)') + '; ' + calibrationLine(k.kernelsBuild, 'of the test build (kernels.wasm), set to the former for the sections below'));
+  }
 }
 if (heap) {
   const kib = (b: number) => (b / 1024).toFixed(1);
@@ -128,6 +148,8 @@ if (threads) {
 }
 const targets = checkTargets(sections, ctx.peakGflops, heap?.ok);
 out.push('', '## Targets (issue 4)', '', targetsTable(targets));
+const kernelTargets = checkKernelTargets(kernelVariants, sections, ctx.peakGflops);
+if (kernelTargets.length) out.push('', `## Targets (issue 16; ${machine.cpu})`, '', targetsTable(kernelTargets));
 const wall = (performance.now() - t0) / 1e3;
 out.push('', `total bench time ${wall.toFixed(0)} s`);
 const text = out.join('\n');
@@ -137,7 +159,7 @@ fs.mkdirSync(path.join(HERE, 'results'), { recursive: true });
 const jsonPath = path.join(HERE, 'results', quick || only ? 'partial.json.tmp' : 'latest.json'); // *.tmp is git-ignored
 fs.writeFileSync(jsonPath, JSON.stringify({
   date: new Date().toISOString(), quick, only: only ?? null, timing: ctx.timing, machine, tfjs: ctx.tfDescriptions, tfNotes: [...ctx.tfNotes],
-  peakGflops: ctx.peakGflops, sections, heap: heap ?? null, mujoco: mujoco ?? null, scalar: scalar ?? null, edge: edge ?? null, threads: threads ?? null, targets, wallSec: wall,
+  peakGflops: ctx.peakGflops, kernels: engine.kernelInfo(), kernelVariants: kernelVariants ?? null, kernelTargets, sections, heap: heap ?? null, mujoco: mujoco ?? null, scalar: scalar ?? null, edge: edge ?? null, threads: threads ?? null, targets, wallSec: wall,
 }, null, 2) + '\n');
 console.error(`wrote ${path.relative(process.cwd(), jsonPath)}`);
 

@@ -3,6 +3,7 @@
 export { loadEngine, Engine, type EngineOptions } from './nn/engine.js';
 export { hostHasSimd } from './engine/load.js';
 export { threadsUnavailable, DEFAULT_TUNING, type ThreadTuning } from './engine/threads.js';
+export { KERNEL_VARIANTS, GEMM_FORMS, type KernelVariant, type KernelsOption, type KernelInfo, type GemmForm } from './engine/kernels.js';
 export type { WasmSource } from './engine/load.js';
 export { Mlp, type MlpOptions, type BackwardOptions } from './nn/mlp.js';
 export type { JoinSpec, LayerLayout } from './nn/layout.js';

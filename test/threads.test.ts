@@ -144,6 +144,26 @@ describe('GEMMs split across threads give the bits of one thread', () => {
 });
 
 describe('whole passes and training runs on threads', () => {
+  it('every GEMM kernel variant, fixed on every thread, gives the bits of one thread', async () => {
+    const { KERNEL_VARIANTS } = await import('../src/index.js');
+    const ref = engines[0];
+    const run = (engine: Engine) => {
+      const net = engine.mlp({ sizes: [17, 256, 67, 6], hidden: 'relu', output: 'tanh', maxBatch: 129, seed: 5 });
+      const y = net.forward(rand(129 * 17, 1, 3), 129).slice();
+      const dx = net.backward(rand(129 * 6, 1, 4), { inputGrad: true }).slice();
+      return [y, dx, net.getGrads()];
+    };
+    const want = run(ref);
+    for (const name of KERNEL_VARIANTS) {
+      const engine = await loadEngine({ threads: 2, kernels: name, threadTuning: SPLIT_ALWAYS });
+      expect(engine.kernelInfo().forward).toBe(name);
+      const got = run(engine);
+      for (let i = 0; i < 3; i++) expect(bitDiffs(got[i], want[i]), `${name} output ${i}`).toEqual([]);
+      expect(engine.workerParts + engine.splitJobs).toBeGreaterThan(0);
+      await engine.close();
+    }
+  });
+
   it('MLP forward, parameter and input gradients: the same bits at 1, 2 and 3 threads', () => {
     for (const [sizes, hidden, output, batch] of [[[17, 256, 256, 6], 'relu', 'tanh', 256], [[23, 67, 33, 1], 'tanh', 'identity', 37],
       [[3, 64, 64, 1], 'relu', 'identity', 1]] as const) {

@@ -2,8 +2,9 @@
 //      X·W    Y[B×out]  = X[B×in]·W[in×out]      (forward)
 //      dY·Wᵀ  dX[B×in]  = dY[B×out]·W[in×out]ᵀ   (input gradient)
 //      Xᵀ·dY  dW[in×out] = X[B×in]ᵀ·dY[B×out]    (weight gradient)
-// Each is 2·B·in·out flops. Ours calls the engine kernels the MLP uses for that form (dY·Wᵀ: the SIMD
-// transpose of W, then the X·W kernel; Xᵀ·dY: the packed-panel path) — the time includes the transpose;
+// Each is 2·B·in·out flops. Ours calls the engine kernels the MLP uses for that form, with the kernel variants
+// the library engine chose at load (dY·Wᵀ: the SIMD transpose of W, then the dX GEMM; Xᵀ·dY: the packed-panel
+// path) — the time includes the transpose;
 // tfjs calls tf.matMul with transposeA / transposeB inside tf.tidy (both backends compute eagerly).
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { KernelExports } from '../../src/engine/abi.js';
@@ -12,9 +13,9 @@ import { backendOf, IMPLS, PEERS, type BenchContext, type Row, type Section } fr
 import type { Tf } from '../lib/tfjs-nets.js';
 import { nonZero } from '../lib/data.js';
 
-const SHAPES: [number, number, number][] = [[256, 256, 256], [256, 400, 300], [64, 64, 64]]; // B, in, out
+export const SHAPES: [number, number, number][] = [[256, 256, 256], [256, 400, 300], [64, 64, 64]]; // B, in, out
 
-interface Buffers { X: number; W: number; dY: number; Y: number; dX: number; dW: number; Wt: number }
+export interface Buffers { X: number; W: number; dY: number; Y: number; dX: number; dW: number; Wt: number }
 
 type Form = {
   label: string;
@@ -33,7 +34,8 @@ export const FORMS: Form[] = [
   },
   {
     label: 'dY·Wᵀ',
-    ours: (w, B, I, O, p) => { w.transpose(p.W, I, O, p.Wt); w.gemm(B, I, O, p.dY, O, 1, p.Wt, I, p.dX, I, 0); }, // as mlpBackward: pack Wᵀ, then NN
+    // as mlpBackward: pack Wᵀ, then the dX GEMM (gemmDerivative with hCols 0: no derivative, the dx variant)
+    ours: (w, B, I, O, p) => { w.transpose(p.W, I, O, p.Wt); w.gemmDerivative(B, I, O, p.dY, O, 1, p.Wt, I, p.dX, I, 0, 0, 0); },
     out: (p) => p.dX, outShape: (B, I) => B * I,
     tf: (tf, X, W, dY) => tf.matMul(dY, W, false, true),
   },

@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import { createRequire } from 'node:module';
 import { fmtOps, fmtTime } from './harness.js';
 import { PEERS, type Row, type Section } from './context.js';
+import { chosenId, variantGflops, type KernelResult } from '../cases/kernels.js';
 
 const require = createRequire(import.meta.url);
 
@@ -122,4 +123,31 @@ export function checkTargets(sections: Section[], peak: number, heapOk: boolean 
 
 export function targetsTable(t: Target[]): string {
   return ['| target | this run | met |', '|:--|--:|:-:|', ...t.map((x) => `| ${x.what} | ${x.measured} | ${x.ok ? '✓' : '✗'} |`)].join('\n');
+}
+
+/** Issue 16's targets: the chosen kernel variant of each form ≥ 75 % of the peak at 256×256×256 and 256×400×300
+ *  (from the kernel-variants section), X·W ≥ 1.2× tfjs-wasm (GEMM section), and the DDPG update's % of peak. */
+export function checkKernelTargets(k: KernelResult | undefined, sections: Section[], peak: number): Target[] {
+  const out: Target[] = [];
+  if (k) {
+    for (const r of k.rows.filter((x) => x.shape === '256×256×256' || x.shape === '256×400×300')) {
+      const v = chosenId(k, r), pct = (100 * variantGflops(r, v, true)) / peak, med = (100 * variantGflops(r, v)) / peak;
+      out.push({ what: `${r.form} ${r.shape}, chosen variant ${k.variants[v]} ≥ 75% of peak (best slice; median slice in brackets)`,
+        measured: `${pct.toFixed(0)}% (${med.toFixed(0)}%)`, ok: pct >= 75 });
+    }
+  }
+  const rows = sections.flatMap((s) => s.rows);
+  for (const shape of ['256×256×256', '256×400×300']) {
+    const r = rows.find((x) => x.section === 'gemm' && x.name === `X·W ${shape}`);
+    if (r?.stats.ours && r.stats['tfjs-wasm']) {
+      const x = r.stats['tfjs-wasm'].median / r.stats.ours.median;
+      out.push({ what: `GEMM X·W ${shape} ≥ 1.2× tfjs-wasm`, measured: `${x.toFixed(2)}×`, ok: x >= 1.2 });
+    }
+  }
+  const d = rows.find((x) => x.section === 'ddpg' && x.name.includes('hidden 256/256'));
+  if (d?.stats.ours) {
+    const pct = (100 * gflops(d, d.stats.ours.median)) / peak;
+    out.push({ what: 'DDPG update 256/256: % of peak over the update (rises with the GEMMs; issue 4 asks ≥ 50%)', measured: `${pct.toFixed(0)}%`, ok: pct >= 50 });
+  }
+  return out;
 }

@@ -22,9 +22,19 @@ export interface EngineExports {
   /** C = A·B + bias, then max(·, 0) when relu (a dense layer's forward); bias 0 = none. */
   gemmBiasRelu(m: number, n: number, k: number, a: number, ars: number, acs: number,
                b: number, ldb: number, c: number, ldc: number, bias: number, relu: number): void;
-  /** C = A·B, then C[:, 0:hCols] ⊙= f′(h) (hAct 1 relu, 2 tanh; h with C's strides): dX fused with dZ below. */
+  /** C = A·B, then C[:, 0:hCols] ⊙= f′(h) (hAct 1 relu, 2 tanh; h with C's strides): dX fused with dZ below;
+   *  hCols 0: the plain dX GEMM. Runs the dx variant; gemmBiasRelu and gemm with acs 1 the forward one, gemm
+   *  with ars 1 (A = Xᵀ) the dw one. */
   gemmDerivative(m: number, n: number, k: number, a: number, ars: number, acs: number, b: number, ldb: number,
                  c: number, ldc: number, h: number, hCols: number, hAct: number): void;
+  /** Sets this instance's GEMM kernel variant per form (ids 0 … kernelVariants() − 1, named in
+   *  src/engine/kernels.ts): X·W, dZ·Wᵀ, Xᵀ·dZ. Returns 1, or 0 (nothing changed) for an id out of range. The
+   *  choice lives in the instance's globals: a further instance sharing the memory needs its own call. */
+  setKernels(forward: number, dx: number, dw: number): number;
+  /** The variant id form 0 (forward), 1 (dx) or 2 (dw) runs. */
+  kernelOf(form: number): number;
+  /** Variants in this build: 4 with SIMD, 1 without. */
+  kernelVariants(): number;
   transpose(src: number, rows: number, cols: number, dst: number): void;
   colsum(src: number, ld: number, m: number, n: number, dst: number, accumulate: number): void;
   activationBackward(dh: number, lddh: number, h: number, ldh: number, m: number, n: number, act: number): void;

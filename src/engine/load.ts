@@ -11,7 +11,7 @@ const SCALAR_WASM_URL = new URL('../../build/engine-scalar.wasm', import.meta.ur
 /** The threaded build (SIMD, imported shared memory): src/engine/threads.ts runs it. */
 export const THREADS_WASM_URL = new URL('../../build/engine-threads.wasm', import.meta.url);
 /** Its memory's initial pages, as asconfig.json's release-threads target declares them. */
-const THREADS_INITIAL_PAGES = 2;
+const THREADS_INITIAL_PAGES = 4;
 
 // (module (func (result v128) i32.const 0 i32x4.splat)): valid exactly where WebAssembly has SIMD.
 const SIMD_PROBE = Uint8Array.of(0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 8, 1, 6, 0, 65, 0, 253, 17, 11);

@@ -59,6 +59,18 @@ export class Runtime {
     this.refresh();
   }
 
+  /** Borrows `floats` words just above the arena for a moment (the kernel calibration, src/engine/kernels.ts):
+   *  16-byte aligned, memory grown if needed, the arena's top unchanged. Valid until the next alloc; give them
+   *  back with `giveBack`, which zeroes them, so that alloc() still hands out memory never written. */
+  borrow(floats: number): number {
+    this.reserve(arenaBytes(floats));
+    return this.top;
+  }
+
+  giveBack(ptr: number, floats: number): void {
+    this.f32.fill(0, ptr >>> 2, (ptr >>> 2) + floats);
+  }
+
   /** Bytes of linear memory in use by the arena. */
   get usedBytes(): number { return this.top; }
   get memoryBytes(): number { return this.wasm.memory.buffer.byteLength; }

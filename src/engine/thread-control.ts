@@ -7,8 +7,9 @@ export const THREAD_CONTROL_BYTES = 512;
 export const JOB_ARGS_WORD = 32;
 export const THREAD_MESSAGE_OFFSET = 256;
 export const THREAD_MESSAGE_BYTES = 256;
-/** Per-thread scratch (the packed A panel of the dW GEMM and the running row of rowTimesMatrix). */
-export const THREAD_SCRATCH_BYTES = 16384;
+/** Per-thread scratch: the packed A panel of the dW GEMM (8 KiB), the running row of rowTimesMatrix (2 KiB),
+ *  the packed kernel variants' A and B panels (8 KiB, 128 KiB) — assembly/thread-loop.ts lays them out. */
+export const THREAD_SCRATCH_BYTES = 163840;
 /** The most threads one engine runs (the calling thread included). */
 export const MAX_THREADS = 64;
 
@@ -46,14 +47,16 @@ export enum ThreadWord {
 }
 
 export enum ThreadJob {
-  /** gemmCore over a block of rows or columns (plain, accumulate, bias + relu). */
+  /** gemm (= or +=) over a block of rows or columns, not on the chunked packed-A path. */
   Gemm = 1,
-  /** The packed-A (dW) path over a block of rows or columns. */
+  /** gemm on the chunked packed-A (dW) path over a block of rows or columns. */
   GemmPacked = 2,
   /** gemmDerivative over a block of rows. */
   GemmDerivative = 3,
   Adam = 4,
   Polyak = 5,
+  /** gemmBiasRelu over a block of rows or columns. */
+  GemmBias = 6,
 }
 
 /** The arguments of a GEMM job, words from JOB_ARGS_WORD on. */

@@ -40,17 +40,22 @@ interface WorkerData {
   doneWord: number;
   messageAt: number;
   messageBytes: number;
+  /** The GEMM kernel variant ids of the calling thread's instance (setKernels), for this one too. */
+  kernels: [number, number, number];
 }
 
 // The worker's whole program, as source so that it needs no file of its own (Node runs it with eval: true,
-// a browser from a Blob URL): instantiate the module on the shared memory, say ready, run threadLoop until
+// a browser from a Blob URL): instantiate the module on the shared memory, give it the caller's kernel
+// variants, say ready, run threadLoop until
 // the engine closes. On a throw it claims Failed (−1 while it writes its message, then 1 + its index),
 // counts itself done and wakes the caller.
 const WORKER_SOURCE = `'use strict';
 function run(d, post) {
   let instance;
-  try { instance = new WebAssembly.Instance(d.module, { env: { memory: d.memory } }); }
-  catch (e) { post({ type: 'error', message: String(e) }); return; }
+  try {
+    instance = new WebAssembly.Instance(d.module, { env: { memory: d.memory } });
+    if (instance.exports.setKernels(d.kernels[0], d.kernels[1], d.kernels[2]) !== 1) throw new Error('setKernels refused ' + d.kernels);
+  } catch (e) { post({ type: 'error', message: String(e) }); return; }
   post({ type: 'ready' });
   try { instance.exports.threadLoop(d.ctl, d.index, d.scratch); }
   catch (e) {
@@ -144,7 +149,7 @@ export class EngineThreads {
   /** Allocates the control block and per-worker scratch in `runtime`, starts `threads − 1` workers and waits
    *  until each is running its loop. */
   static async start(module: WebAssembly.Module, memory: WebAssembly.Memory, runtime: Runtime, threads: number,
-                     tuning: ThreadTuning): Promise<EngineThreads> {
+                     tuning: ThreadTuning, kernels: [number, number, number]): Promise<EngineThreads> {
     const wasm = runtime.wasm as ThreadedExports;
     const ctl = runtime.alloc(THREAD_CONTROL_BYTES / 4);
     const i32 = runtime.i32;
@@ -160,7 +165,7 @@ export class EngineThreads {
       workers.push(await startWorker({
         module, memory, ctl, index, scratch,
         failedWord: (ctl >>> 2) + ThreadWord.Failed, doneWord: (ctl >>> 2) + ThreadWord.Done,
-        messageAt: ctl + THREAD_MESSAGE_OFFSET, messageBytes: THREAD_MESSAGE_BYTES,
+        messageAt: ctl + THREAD_MESSAGE_OFFSET, messageBytes: THREAD_MESSAGE_BYTES, kernels,
       }));
     }
     const pool = new EngineThreads(threads, workers, memory, ctl);

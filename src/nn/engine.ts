@@ -8,6 +8,7 @@ import { MAX_THREADS } from '../engine/thread-control.js';
 import {
   DEFAULT_TUNING, EngineThreads, guardedExports, threadsUnavailable, type ThreadedExports, type ThreadTuning,
 } from '../engine/threads.js';
+import { chooseKernels, currentKernels, parseKernelsOption, type KernelInfo, type KernelsOption } from '../engine/kernels.js';
 import { Adam, type AdamOptions } from './adam.js';
 import { Mlp, type MlpOptions } from './mlp.js';
 
@@ -19,12 +20,23 @@ export class Engine {
   readonly threads: number;
   private readonly pool: EngineThreads | undefined;
   private mseScratch = { ptr: 0, n: 0 };
+  private readonly kernels: KernelInfo;
 
-  constructor(runtime: Runtime, pool?: EngineThreads) {
+  /** `kernels`: the GEMM variants chosen for this engine's instance (loadEngine chooses them; without, the
+   *  instance keeps what it runs, chosenBy 'default'). `pool`: its worker threads, for a threaded engine. */
+  constructor(runtime: Runtime, kernels?: KernelInfo, pool?: EngineThreads) {
     this.runtime = runtime;
     this.simd = runtime.wasm.simd() === 1;
+    this.kernels = kernels ?? currentKernels(runtime.wasm);
     this.pool = pool;
     this.threads = pool?.count ?? 1;
+  }
+
+  /** Which GEMM micro-kernel variant each form (forward X·W, dx dZ·Wᵀ, dw Xᵀ·dZ) runs — on every thread of a
+   *  threaded engine —, how it was chosen, the calibration's time and per-variant timings. Every variant gives
+   *  the same bits. */
+  kernelInfo(): KernelInfo {
+    return structuredClone(this.kernels);
   }
 
   /** Jobs the engine has split across its threads so far (0 with one thread). */
@@ -112,15 +124,21 @@ export interface EngineOptions {
   /** Where the threaded build is (a URL, path, bytes or Module; default build/engine-threads.wasm beside the
    *  package): a bundled page serves it next to its scripts. Used only when threads > 1 can run. */
   threadedWasm?: WasmSource;
+  /** The GEMM micro-kernel variants: 'auto' (default: a calibration of a few tens of ms at load picks the
+   *  fastest per form on this machine), one of '4x8', '4x8p', '2x16p', '4x8p-lanes' for every form, or per
+   *  form { forward, dx, dw }. Every variant gives the same bits. The build without SIMD has one ('scalar'):
+   *  there a named variant is accepted and changes nothing. See engine.kernelInfo(). */
+  kernels?: KernelsOption;
 }
 
 /** Loads the engine: the build shipped in build/ (Node: file, browser: fetch) chosen by `options.simd` and
- *  `options.threads`, or the .wasm at a URL or path, or from bytes. */
-export async function loadEngine(source?: WasmSource | EngineOptions): Promise<Engine> {
-  let threads = 1, tuning = DEFAULT_TUNING;
+ *  `options.threads`, or the .wasm at a URL or path, or from bytes (then `options` may give `kernels`). */
+export async function loadEngine(source?: WasmSource | EngineOptions, options?: Pick<EngineOptions, 'kernels'>): Promise<Engine> {
+  let threads = 1, tuning = DEFAULT_TUNING, kernels: unknown;
   if (source === undefined) source = {};
   if (isEngineOptions(source)) {
-    checkOptions(source, 'loadEngine(options)', ['simd', 'threads', 'threadTuning', 'threadedWasm']);
+    checkOptions(source, 'loadEngine(options)', ['simd', 'threads', 'threadTuning', 'threadedWasm', 'kernels']);
+    kernels = source.kernels;
     const { simd } = source;
     if (simd !== undefined && typeof simd !== 'boolean') fail(`loadEngine({ simd }): simd must be true, false or left out, got ${JSON.stringify(simd)}`);
     if (simd === true && !hostHasSimd()) fail('loadEngine({ simd: true }): this WebAssembly host has no SIMD; leave simd out to get the build without it');
@@ -129,21 +147,31 @@ export async function loadEngine(source?: WasmSource | EngineOptions): Promise<E
     const useSimd = simd ?? hostHasSimd();
     if (threads > 1) {
       const why = !useSimd ? 'the threaded engine is built with SIMD only' : threadsUnavailable();
-      if (why === undefined) return loadThreaded(threads, tuning, source.threadedWasm);
+      if (why === undefined) return loadThreaded(threads, tuning, source.threadedWasm, parseKernelsOption(kernels));
       console.warn(`ddpg-wasm: ${threads} threads asked for, running on 1: ${why}`);
     }
     source = defaultEngineUrl(useSimd);
   }
-  const wasm = await instantiateEngine(source);
-  return new Engine(new Runtime(wasm));
+  if (options !== undefined) {
+    checkOptions(options, 'loadEngine(source, options)', ['kernels']);
+    if (kernels === undefined) kernels = options.kernels;
+  }
+  const request = parseKernelsOption(kernels);
+  const runtime = new Runtime(await instantiateEngine(source));
+  return new Engine(runtime, await chooseKernels(runtime, request));
 }
 
-async function loadThreaded(threads: number, tuning: ThreadTuning, wasm: WasmSource | undefined): Promise<Engine> {
+/** The threaded build: kernels calibrated on the calling thread before any worker starts (nothing is split
+ *  yet), then the workers, each set to the same variants. */
+async function loadThreaded(threads: number, tuning: ThreadTuning, wasm: WasmSource | undefined,
+                            request: ReturnType<typeof parseKernelsOption>): Promise<Engine> {
   const { module, memory, exports } = await instantiateThreadedEngine(wasm);
   const runtime = new Runtime(exports);
-  const pool = await EngineThreads.start(module, memory, runtime, threads, tuning);
+  const kernels = await chooseKernels(runtime, request);
+  const ids = [0, 1, 2].map((form) => exports.kernelOf(form)) as [number, number, number];
+  const pool = await EngineThreads.start(module, memory, runtime, threads, tuning, ids);
   runtime.wasm = guardedExports(exports as ThreadedExports, pool); // the same instance, failures translated
-  return new Engine(runtime, pool);
+  return new Engine(runtime, kernels, pool);
 }
 
 function threadsFromEnvironment(): unknown {
