@@ -234,9 +234,9 @@ describe('the threads\' lifecycle', () => {
       const engine = await loadEngine({ threads: 2, threadTuning: SPLIT_ALWAYS });
       const rt = engine.runtime, m = 64, n = 64, k = 120_000;
       const a = rt.alloc(m * k), b = rt.alloc(k * n), c = rt.alloc(m * n);
-      rt.wasm.gemm(m, n, 64, a, k, 1, b, n, c, n, 0); // fine
       rt.reserve(1 << 20);
       const ldc = Math.floor((rt.memoryBytes - c) / 4 / (m / 2)); // rows 32… (part 1) lie beyond the end of memory
+      rt.wasm.gemm(m, n, k, a, k, 1, b, n, c, n, 0); // fine, and the worker is awake and spinning right after it
       let first: unknown;
       try { rt.wasm.gemm(m, n, k, a, k, 1, b, n, c, ldc, 0); } catch (e) { first = e; }
       expect(first).toBeInstanceOf(EngineThreadError);
