@@ -9,6 +9,7 @@ import { makeEnv } from '../src/envs/index.js';
 import { Trainer } from '../src/rl/trainer.js';
 import { ENGINE_BUILDS, loadKernels } from './helpers/kernels.js';
 import { randomArray } from './helpers/ref64.js';
+import { bitDiffs } from './helpers/bits.js';
 
 /** n seeded values in [−scale, scale]. */
 const rand = (n: number, scale: number, seed: number) => randomArray(n, `builds-${seed}`, -scale, scale);
@@ -20,15 +21,6 @@ beforeAll(async () => {
   scalar = await loadKernels(ENGINE_BUILDS[1]);
 });
 afterEach(() => { vi.restoreAllMocks(); });
-
-/** Indices where two float32 arrays differ in their bits (NaN payloads included). */
-function bitDiffs(a: Float32Array, b: Float32Array): number[] {
-  expect(a.length).toBe(b.length);
-  const x = new Uint32Array(a.buffer, a.byteOffset, a.length), y = new Uint32Array(b.buffer, b.byteOffset, b.length);
-  const out: number[] = [];
-  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) out.push(i);
-  return out;
-}
 
 /** Runs `call` in both builds on the same inputs (copied to the same offsets) and returns both memories' `out`. */
 function both(inputs: Float32Array[], outLength: number, call: (w: KernelExports, ptrs: number[], out: number) => void): [Float32Array, Float32Array] {

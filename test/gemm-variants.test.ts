@@ -11,6 +11,7 @@ import { makeEnv } from '../src/envs/index.js';
 import { Trainer } from '../src/rl/trainer.js';
 import { ENGINE_BUILDS, KERNELS_WASM, loadKernels } from './helpers/kernels.js';
 import { matmul64, randomArray, relError, transpose64 } from './helpers/ref64.js';
+import { bitDiffs } from './helpers/bits.js';
 
 type Kernels = { engine: Engine; wasm: KernelExports };
 let simd: Kernels, scalar: Kernels;
@@ -18,15 +19,6 @@ beforeAll(async () => {
   simd = await loadKernels(ENGINE_BUILDS[0]);
   scalar = await loadKernels(ENGINE_BUILDS[1]);
 });
-
-/** Indices where two float32 arrays differ in their bits. */
-function bitDiffs(a: Float32Array, b: Float32Array): number[] {
-  expect(a.length).toBe(b.length);
-  const x = new Uint32Array(a.buffer, a.byteOffset, a.length), y = new Uint32Array(b.buffer, b.byteOffset, b.length);
-  const out: number[] = [];
-  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) out.push(i);
-  return out;
-}
 
 /** Copies `inputs` into an engine's memory, fills `out` (outLength floats) with `prior`, runs `call`, returns out. */
 function runOn(k: Kernels, inputs: Float32Array[], prior: Float32Array, call: (w: KernelExports, ptrs: number[], out: number) => void): Float32Array {

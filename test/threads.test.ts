@@ -12,6 +12,7 @@ import { makeEnv } from '../src/envs/index.js';
 import { Trainer } from '../src/rl/trainer.js';
 import { checkpointArrays, cli, metricsWithoutWall, tempDir } from './helpers/cli.js';
 import { matmul64, randomArray } from './helpers/ref64.js';
+import { bitDiffs } from './helpers/bits.js';
 
 const rand = (n: number, scale: number, seed: number) => randomArray(n, `threads-${seed}`, -scale, scale);
 const SPLIT_ALWAYS = { minWork: 0, minElements: 0 };
@@ -22,14 +23,6 @@ beforeAll(async () => {
     await loadEngine({ threads: 3, threadTuning: SPLIT_ALWAYS })];
 });
 afterAll(async () => { for (const e of engines) await e.close(); });
-
-function bitDiffs(a: Float32Array, b: Float32Array): number[] {
-  expect(a.length).toBe(b.length);
-  const x = new Uint32Array(a.buffer, a.byteOffset, a.length), y = new Uint32Array(b.buffer, b.byteOffset, b.length);
-  const out: number[] = [];
-  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) out.push(i);
-  return out;
-}
 
 /** Runs `call` on every engine with the same inputs and prior output contents; returns each engine's output,
  *  and checks that the threaded engines really split the call when `split` says they should. */
