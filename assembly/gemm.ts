@@ -28,7 +28,7 @@ import { block4x8, block4x4, tailColumns } from './gemm-blocks';
 import { rowTimesMatrix } from './gemm-row';
 import { tile4x4 } from './transpose';
 import { nn4x8, nn2x16, nn4x8Lanes, tn4x8, tn2x16, tn4x8Lanes } from './gemm-packed';
-import { splitGemm, threads, jobArgs, beginJob, endJob, partStart, claimPart, partDone, callerControl } from './thread-sync';
+import { splitGemm, threads, jobArgs, beginJob, endJob, partStart, firstCallerPart, nextCallerPart, partDone, callerControl } from './thread-sync';
 import { ThreadJob, GemmArg as G } from '../src/engine/thread-control';
 
 type NNDriver = (m: i32, n: i32, k: i32, a: usize, aRow: usize, b: usize, bRow: usize, c: usize, cRow: usize,
@@ -261,7 +261,7 @@ function runSplit(job: ThreadJob, m: i32, n: i32, k: i32, a: usize, ars: i32, ac
   store<i32>(args + (<usize>G.SplitRows << 2), rows ? 1 : 0);
   beginJob(job);
   const ctl = callerControl();
-  for (let part = claimPart(ctl); part < t; part = claimPart(ctl)) {
+  for (let part = firstCallerPart(ctl); part < t; part = nextCallerPart(ctl)) {
     gemmPart(job, args, part, t);
     partDone(ctl);
   }

@@ -1,5 +1,5 @@
 // Optimiser and target-network updates over flat float32 parameter vectors of length n.
-import { splitElements, threads, jobArgs, beginJob, endJob, partStart, claimPart, partDone, callerControl } from './thread-sync';
+import { splitElements, threads, jobArgs, beginJob, endJob, partStart, firstCallerPart, nextCallerPart, partDone, callerControl } from './thread-sync';
 import { ThreadJob, UpdateArg as U } from '../src/engine/thread-control';
 
 // Adam (Kingma & Ba), PyTorch semantics, with optional coupled L2 weight decay:
@@ -28,7 +28,7 @@ export function adamStep(p: usize, g: usize, m: usize, v: usize, n: i32,
     beginJob(ThreadJob.Adam);
     const ctl = callerControl(), t = threads();
     let mine = 0;
-    for (let part = claimPart(ctl); part < t; part = claimPart(ctl)) { mine |= adamPart(args, part, t); partDone(ctl); }
+    for (let part = firstCallerPart(ctl); part < t; part = nextCallerPart(ctl)) { mine |= adamPart(args, part, t); partDone(ctl); }
     return endJob() | mine;
   }
   return adamRange(p, g, m, v, n, beta1, beta2, eps, weightDecay, stepSize, invSqrtBc2);
@@ -116,7 +116,7 @@ export function polyak(target: usize, source: usize, n: i32, tau: f32): i32 {
     beginJob(ThreadJob.Polyak);
     const ctl = callerControl(), t = threads();
     let mine = 0;
-    for (let part = claimPart(ctl); part < t; part = claimPart(ctl)) { mine |= polyakPart(args, part, t); partDone(ctl); }
+    for (let part = firstCallerPart(ctl); part < t; part = nextCallerPart(ctl)) { mine |= polyakPart(args, part, t); partDone(ctl); }
     return endJob() | mine;
   }
   return polyakRange(target, source, n, tau);

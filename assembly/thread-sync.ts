@@ -7,10 +7,11 @@
 // thread (split along output rows or columns only, so no sum changes its order and the result is the same bits
 // for any thread count); every thread, the caller included, claims parts with an atomic add on NextPart until
 // none is left, computes each and bumps Done — so a worker the OS has not scheduled yet costs nothing: the
-// caller takes its part. The caller then waits for Done = parts. Waiting is a spin on an atomic load, then
-// wait32 — the other side calls notify only when someone sleeps (Sleepers, CallerWaiting), so a busy update
-// costs no syscalls. A worker that wakes late and claims a part of a newer job computes it with that job's
-// arguments (they are written before NextPart is reset), so late claims are harmless.
+// caller takes its part (unless the schedule is static, CallerSteals 0: then the caller computes part 0 only).
+// The caller then waits for Done = parts. Waiting is a spin on an atomic load, then wait32 — the other side
+// calls notify only when someone sleeps (Sleepers, CallerWaiting), so a busy update costs no syscalls. A worker
+// that wakes late and claims a part of a newer job computes it with that job's arguments (they are written
+// before NextPart is reset), so late claims are harmless.
 import { ThreadWord as W, JOB_ARGS_WORD } from '../src/engine/thread-control';
 
 /** The control block (0: this instance runs alone) and the thread count, set by threadsInit on the caller. */
@@ -60,7 +61,7 @@ export function beginJob(job: i32): void {
   store<i32>(word(ctl, W.Job), job);
   atomic.store<i32>(word(ctl, W.NonFinite), 0);
   atomic.store<i32>(word(ctl, W.Done), 0);
-  atomic.store<i32>(word(ctl, W.NextPart), 0);
+  atomic.store<i32>(word(ctl, W.NextPart), load<i32>(word(ctl, W.CallerSteals)) != 0 ? 0 : 1); // static: part 0 is the caller's
   atomic.add<i32>(word(ctl, W.Generation), 1);
   if (atomic.load<i32>(word(ctl, W.Sleepers)) > 0) atomic.notify(word(ctl, W.Generation), threadCount);
 }
@@ -117,6 +118,18 @@ export function waitForJob(ctl: usize, seen: i32): i32 {
 export function claimPart(ctl: usize): i32 {
   if (!ASC_FEATURE_THREADS) return 1 << 30;
   return atomic.add<i32>(word(ctl, W.NextPart), 1);
+}
+
+/** Caller: its first part — claimed (dynamic schedule) or part 0 (static). */
+export function firstCallerPart(ctl: usize): i32 {
+  if (!ASC_FEATURE_THREADS) return 0;
+  return load<i32>(word(ctl, W.CallerSteals)) != 0 ? claimPart(ctl) : 0;
+}
+
+/** Caller: its next part — claimed (dynamic), or none (static: ≥ any thread count). */
+export function nextCallerPart(ctl: usize): i32 {
+  if (!ASC_FEATURE_THREADS) return 1 << 30;
+  return load<i32>(word(ctl, W.CallerSteals)) != 0 ? claimPart(ctl) : 1 << 30;
 }
 
 /** The caller's control block (for claimPart / partDone on the calling thread). */

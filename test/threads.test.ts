@@ -219,26 +219,32 @@ describe('whole passes and training runs on threads', () => {
 
 describe('the threads\' lifecycle', () => {
   it('a worker that fails is an EngineThreadError naming it and its message, on this call and every later one — not a deadlock', async () => {
-    // The caller's half of the product takes tens of milliseconds, so the worker claims the other half — the one
-    // beyond memory — unless the OS keeps it off a core that long (a loaded machine); then the caller traps on
-    // it itself, which is named as such. A few fresh engines until the worker's failure is seen.
-    const messages: string[] = [];
-    for (let attempt = 0; attempt < 8 && !messages.some((t) => t.startsWith('engine thread 1 ')); attempt++) {
-      const engine = await loadEngine({ threads: 2, threadTuning: SPLIT_ALWAYS });
-      const rt = engine.runtime, m = 64, n = 64, k = 120_000;
-      const a = rt.alloc(m * k), b = rt.alloc(k * n), c = rt.alloc(m * n);
-      rt.reserve(1 << 20);
-      const ldc = Math.floor((rt.memoryBytes - c) / 4 / (m / 2)); // rows 32… (part 1) lie beyond the end of memory
-      rt.wasm.gemm(m, n, k, a, k, 1, b, n, c, n, 0); // fine, and the worker is awake and spinning right after it
-      let first: unknown;
-      try { rt.wasm.gemm(m, n, k, a, k, 1, b, n, c, ldc, 0); } catch (e) { first = e; }
-      expect(first).toBeInstanceOf(EngineThreadError);
-      messages.push((first as Error).message);
-      expect(() => rt.wasm.gemm(m, n, 64, a, k, 1, b, n, c, n, 0)).toThrow(first as Error); // every later call
-      await engine.close();
-    }
-    for (const t of messages) expect(t).toMatch(/^engine thread (1 of 2|0 \(the calling thread\) of 2) failed: memory access out of bounds; the engine cannot be used any more$/);
-    expect(messages.at(-1)).toBe('engine thread 1 of 2 failed: memory access out of bounds; the engine cannot be used any more');
+    // A static schedule (callerSteals 0) leaves part 1 — the rows beyond the end of memory — to the worker.
+    const engine = await loadEngine({ threads: 2, threadTuning: { ...SPLIT_ALWAYS, callerSteals: 0 } });
+    const rt = engine.runtime, m = 64, n = 64, k = 64;
+    const a = rt.alloc(m * k), b = rt.alloc(k * n), c = rt.alloc(m * n);
+    rt.wasm.gemm(m, n, k, a, k, 1, b, n, c, n, 0); // fine
+    rt.reserve(1 << 20);
+    const ldc = Math.floor((rt.memoryBytes - c) / 4 / (m / 2)); // rows 32… (part 1) lie beyond the end of memory
+    const message = 'engine thread 1 of 2 failed: memory access out of bounds; the engine cannot be used any more';
+    let first: unknown;
+    try { rt.wasm.gemm(m, n, k, a, k, 1, b, n, c, ldc, 0); } catch (e) { first = e; }
+    expect(first).toBeInstanceOf(EngineThreadError);
+    expect((first as Error).message).toBe(message);
+    expect(() => rt.wasm.gemm(m, n, k, a, k, 1, b, n, c, n, 0)).toThrow(first as Error); // every later call, the same error
+    await engine.close();
+  });
+
+  it('a trap on the calling thread (dynamic schedule: it may take the bad part itself) is named as the calling thread', async () => {
+    const engine = await loadEngine({ threads: 2, threadTuning: SPLIT_ALWAYS });
+    const rt = engine.runtime, m = 64, n = 64, k = 64;
+    const a = rt.alloc(m * k), b = rt.alloc(k * n), c = rt.alloc(m * n);
+    rt.reserve(1 << 20);
+    const ldc = Math.floor((rt.memoryBytes - c) / 4 / 2); // rows 2… of both parts lie beyond memory: whoever computes one traps
+    expect(() => rt.wasm.gemm(m, n, k, a, k, 1, b, n, c, ldc, 0))
+      .toThrow(/^engine thread (0 \(the calling thread\)|1) of 2 failed: memory access out of bounds; the engine cannot be used any more$/);
+    expect(() => rt.wasm.gemm(m, n, k, a, k, 1, b, n, c, n, 0)).toThrow(EngineThreadError);
+    await engine.close();
   });
 
   it('close() ends the workers; a closed engine refuses to compute', async () => {

@@ -44,6 +44,9 @@ export enum ThreadWord {
   NextPart = 14,
   /** Parts computed by workers so far (a statistic: with `SplitJobs`, how much ran in parallel). */
   WorkerParts = 15,
+  /** 1: the caller takes any part no worker has claimed yet (dynamic schedule, the default); 0: it computes
+   *  part 0 only and waits for the workers' parts (static schedule). */
+  CallerSteals = 16,
 }
 
 export enum ThreadJob {

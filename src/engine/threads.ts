@@ -20,9 +20,12 @@ export interface ThreadTuning {
   /** Spin iterations before sleeping: the caller waiting for workers, a worker waiting for a job. */
   callerSpins: number;
   workerSpins: number;
+  /** 1 (default): the calling thread also takes the parts no worker has claimed yet, so a worker the OS keeps off
+   *  a core delays nothing; 0: a static schedule, part i on thread i (the caller waits for the workers). */
+  callerSteals: number;
 }
 
-export const DEFAULT_TUNING: ThreadTuning = { minWork: 1 << 18, minElements: 1 << 15, callerSpins: 1 << 20, workerSpins: 1 << 17 };
+export const DEFAULT_TUNING: ThreadTuning = { minWork: 1 << 18, minElements: 1 << 15, callerSpins: 1 << 20, workerSpins: 1 << 17, callerSteals: 1 };
 
 export interface ThreadedExports extends EngineExports {
   threadsInit(ctl: number, threads: number): void;
@@ -159,6 +162,7 @@ export class EngineThreads {
     w(ThreadWord.MinElements, tuning.minElements);
     w(ThreadWord.CallerSpins, tuning.callerSpins);
     w(ThreadWord.WorkerSpins, tuning.workerSpins);
+    w(ThreadWord.CallerSteals, tuning.callerSteals);
     const workers: WorkerHandle[] = [];
     for (let index = 1; index < threads; index++) {
       const scratch = runtime.alloc(THREAD_SCRATCH_BYTES / 4);

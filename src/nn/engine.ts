@@ -190,8 +190,9 @@ function checkTuning(value: Partial<ThreadTuning> | undefined): ThreadTuning {
   checkOptions(value, 'loadEngine({ threadTuning })', Object.keys(DEFAULT_TUNING));
   const tuning = { ...DEFAULT_TUNING, ...value };
   for (const [key, v] of Object.entries(tuning)) {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 2 ** 31 - 1) {
-      fail(`loadEngine({ threadTuning }): ${key} must be an integer from 0 to 2^31 − 1, got ${JSON.stringify(v)}`);
+    const max = key === 'callerSteals' ? 1 : 2 ** 31 - 1;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max) {
+      fail(`loadEngine({ threadTuning }): ${key} must be an integer from 0 to ${max === 1 ? '1' : '2^31 − 1'}, got ${JSON.stringify(v)}`);
     }
   }
   return tuning;
