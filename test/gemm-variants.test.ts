@@ -213,6 +213,18 @@ describe('loadEngine({ kernels }) and engine.kernelInfo()', () => {
     }
   });
 
+  it('an engine .wasm from before the variants (no setKernels) loads, with its one kernel', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const module = await WebAssembly.compile(await readFile(KERNELS_WASM));
+    const exports = (await WebAssembly.instantiate(module, {})).exports as unknown as Record<string, unknown>;
+    const old = Object.fromEntries(Object.entries(exports).filter(([k]) => !['setKernels', 'kernelOf', 'kernelVariants'].includes(k)));
+    const { Runtime } = await import('../src/engine/runtime.js');
+    const { chooseKernels, parseKernelsOption } = await import('../src/engine/kernels.js');
+    const info = await chooseKernels(new Runtime(old as never), parseKernelsOption('auto'));
+    expect([info.forward, info.dx, info.dw, info.variants]).toEqual(['4x8', '4x8', '4x8', ['4x8']]);
+    expect(info.chosenBy).toEqual({ forward: 'only', dx: 'only', dw: 'only' });
+  });
+
   it('unknown variant names and malformed options are refused with the valid ones listed', async () => {
     for (const bad of ['8x8', '', 'AUTO', 42, null, ['4x8'], { forward: 'nope' }, { dx: 3 }]) {
       const p = loadEngine({ kernels: bad as never });

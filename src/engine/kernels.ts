@@ -72,8 +72,9 @@ const SHAPES: Record<GemmForm, string> = {
 // last STABLE_ROUNDS; but never past LIMIT_MS in all: bounded, and the result only ever changes the speed.
 const WARMUP_CALLS = 2, PAUSE_MS = 5, BUDGET_MS = 20, MIN_ROUNDS = 6, STABLE_ROUNDS = 4, LIMIT_MS = 100;
 
-/** The variant names of a loaded engine. */
+/** The variant names of a loaded engine (a .wasm from before the variants: its one kernel, '4x8'). */
 export function variantNames(wasm: EngineExports): string[] {
+  if (typeof wasm.kernelVariants !== 'function') return ['4x8'];
   const n = wasm.kernelVariants();
   return n === KERNEL_VARIANTS.length ? [...KERNEL_VARIANTS] : n === 1 ? ['scalar'] : Array.from({ length: n }, (_, i) => `variant ${i}`);
 }
@@ -107,6 +108,7 @@ export async function chooseKernels(runtime: Runtime, request: Record<GemmForm, 
     else if (request[form] === 'auto') { chosenBy[form] = 'calibration'; auto.push(form); }
     else { chosenBy[form] = 'option'; ids[form] = KERNEL_VARIANTS.indexOf(request[form] as KernelVariant); }
   }
+  if (typeof wasm.setKernels !== 'function') return currentKernels(wasm);
   const cal = auto.length > 0 ? await calibrate(runtime, auto, variants.length) : { best: {}, ms: 0, rounds: 0 };
   const timings: KernelInfo['timings'] = {};
   for (const form of auto) {
@@ -135,7 +137,8 @@ export function fastest(t: number[]): number {
 export function currentKernels(wasm: EngineExports): KernelInfo {
   const variants = variantNames(wasm);
   const by = variants.length === 1 ? 'only' : 'default';
-  return info(variants, { forward: wasm.kernelOf(0), dx: wasm.kernelOf(1), dw: wasm.kernelOf(2) },
+  const of = (form: number) => (typeof wasm.kernelOf === 'function' ? wasm.kernelOf(form) : 0);
+  return info(variants, { forward: of(0), dx: of(1), dw: of(2) },
     { forward: by, dx: by, dw: by }, {}, 0, 0);
 }
 
