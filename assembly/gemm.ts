@@ -28,7 +28,7 @@ import { block4x8, block4x4, tailColumns } from './gemm-blocks';
 import { rowTimesMatrix } from './gemm-row';
 import { tile4x4 } from './transpose';
 import { nn4x8, nn2x16, nn4x8Lanes, tn4x8, tn2x16, tn4x8Lanes } from './gemm-packed';
-import { splitGemm, threads, jobArgs, beginJob, endJob, partStart, firstCallerPart, nextCallerPart, partDone, callerControl } from './thread-sync';
+import { splitGemm, threads, jobArgs, beginJob, endJob, partBegin, partEnd, firstCallerPart, nextCallerPart, partDone, callerControl } from './thread-sync';
 import { ThreadJob, GemmArg as G } from '../src/engine/thread-control';
 
 type NNDriver = (m: i32, n: i32, k: i32, a: usize, aRow: usize, b: usize, bRow: usize, c: usize, cRow: usize,
@@ -285,17 +285,13 @@ export function gemmPart(job: i32, args: usize, part: i32, parts: i32): void {
   let h = <usize>load<u32>(args + (<usize>G.H << 2));
   const hCols = load<i32>(args + (<usize>G.HCols << 2)), hAct = load<i32>(args + (<usize>G.HAct << 2));
   if (load<i32>(args + (<usize>G.SplitRows << 2)) != 0) {
-    const groups = m >> 2;
-    const i0 = partStart(groups, part, parts) << 2;
-    const i1 = part == parts - 1 ? m : partStart(groups, part + 1, parts) << 2;
+    const i0 = partBegin(m, 2, part, parts), i1 = partEnd(m, 2, part, parts); // whole 4-row groups
     a += <usize>i0 * (<usize>ars << 2);
     c += <usize>i0 * (<usize>ldc << 2);
     if (h != 0) h += <usize>i0 * (<usize>ldc << 2);
     m = i1 - i0;
   } else {
-    const groups = n >> 3;
-    const j0 = partStart(groups, part, parts) << 3;
-    const j1 = part == parts - 1 ? n : partStart(groups, part + 1, parts) << 3;
+    const j0 = partBegin(n, 3, part, parts), j1 = partEnd(n, 3, part, parts); // whole 8-column groups
     const off = <usize>j0 << 2;
     b += off; c += off;
     if (bias != 0) bias += off;

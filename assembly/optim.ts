@@ -1,5 +1,5 @@
 // Optimiser and target-network updates over flat float32 parameter vectors of length n.
-import { splitElements, threads, jobArgs, beginJob, endJob, partStart, firstCallerPart, nextCallerPart, partDone, callerControl } from './thread-sync';
+import { splitElements, threads, jobArgs, beginJob, endJob, partBegin, partEnd, firstCallerPart, nextCallerPart, partDone, callerControl } from './thread-sync';
 import { ThreadJob, UpdateArg as U } from '../src/engine/thread-control';
 
 // Adam (Kingma & Ba), PyTorch semantics, with optional coupled L2 weight decay:
@@ -38,8 +38,7 @@ export function adamStep(p: usize, g: usize, m: usize, v: usize, n: i32,
 // updated by the same expression whichever thread does it.
 export function adamPart(args: usize, part: i32, parts: i32): i32 {
   const n = load<i32>(args + (<usize>U.N << 2));
-  const i0 = partStart(n >> 2, part, parts) << 2;
-  const i1 = part == parts - 1 ? n : partStart(n >> 2, part + 1, parts) << 2;
+  const i0 = partBegin(n, 2, part, parts), i1 = partEnd(n, 2, part, parts); // whole f32x4 groups
   const off = <usize>i0 << 2;
   return adamRange(<usize>load<u32>(args + (<usize>U.P << 2)) + off, <usize>load<u32>(args + (<usize>U.G << 2)) + off,
     <usize>load<u32>(args + (<usize>U.M << 2)) + off, <usize>load<u32>(args + (<usize>U.V << 2)) + off, i1 - i0,
@@ -124,8 +123,7 @@ export function polyak(target: usize, source: usize, n: i32, tau: f32): i32 {
 
 export function polyakPart(args: usize, part: i32, parts: i32): i32 {
   const n = load<i32>(args + (<usize>U.N << 2));
-  const i0 = partStart(n >> 2, part, parts) << 2;
-  const i1 = part == parts - 1 ? n : partStart(n >> 2, part + 1, parts) << 2;
+  const i0 = partBegin(n, 2, part, parts), i1 = partEnd(n, 2, part, parts);
   const off = <usize>i0 << 2;
   return polyakRange(<usize>load<u32>(args + (<usize>U.P << 2)) + off, <usize>load<u32>(args + (<usize>U.G << 2)) + off,
     i1 - i0, load<f32>(args + (<usize>U.Tau << 2)));

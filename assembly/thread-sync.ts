@@ -33,7 +33,7 @@ export function threadsInit(ctl: usize, threads: i32): void {
 
 /** The job's argument words (caller side). */
 @inline export function jobArgs(): usize {
-  return control + (<usize>JOB_ARGS_WORD << 2);
+  return argsOf(control);
 }
 
 @inline export function argsOf(ctl: usize): usize {
@@ -153,7 +153,13 @@ export function partDone(ctl: usize): void {
   return load<i32>(word(ctl, W.Job));
 }
 
-/** Start of part t of `units` units over `parts` parts (the last part ends at units). */
-@inline export function partStart(units: i32, t: i32, parts: i32): i32 {
-  return <i32>((<i64>units * <i64>t) / <i64>parts);
+/** Where part t of `parts` begins when n items are split into whole groups of 2^shift items (the groups
+ *  shared out evenly; the items past the last whole group belong to the last part: see partEnd). */
+@inline export function partBegin(n: i32, shift: i32, t: i32, parts: i32): i32 {
+  return <i32>((<i64>(n >> shift) * <i64>t) / <i64>parts) << shift;
+}
+
+/** Where part t of `parts` ends: where part t + 1 begins, and n for the last part. */
+@inline export function partEnd(n: i32, shift: i32, t: i32, parts: i32): i32 {
+  return t == parts - 1 ? n : partBegin(n, shift, t + 1, parts);
 }
