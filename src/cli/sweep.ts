@@ -17,8 +17,7 @@ import { checkCli, inspectRun, LOG_FILE, runJobs, type Job, type RunResult } fro
 import { checkSweepDir, claimSweepDir, SWEEP_FILE, type SweepDefinition } from '../sweep/sweep-file.js';
 import { configOptions, flagArgv, UsageError, withFlagNames } from './flags.js';
 import { formatEval } from './run-loop.js';
-import { TRAIN_HELP, trainHelp } from './train.js';
-import { MAX_THREADS } from '../engine/thread-control.js';
+import { threadsFlag, TRAIN_HELP, trainHelp } from './train.js';
 
 
 const usage = () => `Usage: ddpg-wasm sweep --env ID --algo ${ALGORITHM_NAMES.join('|')} --seeds LIST --out DIR [--set KEY=V1,V2,…]… [--workers N] [--shard I/N] [train flags]
@@ -78,10 +77,7 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   if (!(ALGORITHM_NAMES as string[]).includes(algoName)) throw new UsageError(`unknown --algo '${algoName}'; known: ${ALGORITHM_NAMES.join(', ')}`);
   const seeds = parseSeeds(values.seeds!);
   const shard = parseShard(values.shard);
-  const threads = values.threads === undefined ? 1 : Number(values.threads);
-  if (!Number.isSafeInteger(threads) || threads < 1 || threads > MAX_THREADS || values.threads?.trim() === '') {
-    throw new UsageError(`--threads expects an integer from 1 to ${MAX_THREADS}, got '${values.threads}'`);
-  }
+  const threads = threadsFlag(values.threads) ?? 1;
   const cores = availableParallelism();
   const workers = values.workers === undefined ? Math.max(1, Math.floor(cores / threads)) : Number(values.workers);
   if (!Number.isSafeInteger(workers) || workers < 1 || values.workers?.trim() === '') throw new UsageError(`--workers expects an integer ≥ 1, got '${values.workers}'`);

@@ -93,8 +93,7 @@ function intFlag(v: string | undefined, flag: string, min: number): number | und
 export async function trainCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: flagArgv(argv, OPTIONS), options: OPTIONS, strict: true, allowPositionals: false });
   if (values.help) { console.log(await trainHelp(argv)); return 0; }
-  const threads = intFlag(values.threads as string, 'threads', 1);
-  if (threads !== undefined && threads > MAX_THREADS) throw new UsageError(`--threads expects an integer from 1 to ${MAX_THREADS}, got '${String(values.threads)}'`);
+  const threads = threadsFlag(values.threads as string | undefined);
   const engine = await loadEngine(threads === undefined ? {} : { threads });
   try {
     return await (values.resume !== undefined ? resumeRun(engine, values) : newRun(engine, values));
@@ -242,6 +241,15 @@ function warnIfNoUpdate(config: OffPolicyConfig, totalSteps: number): void {
   if (totalSteps <= config.learningStarts) {
     console.error(`warning: --steps ${totalSteps} is not above learningStarts ${config.learningStarts}: the agent only acts at random and no update will run`);
   }
+}
+
+/** --threads (train's and sweep's): an integer from 1 to MAX_THREADS, or undefined when not given. */
+export function threadsFlag(v: string | undefined): number | undefined {
+  const n = Number(v);
+  if (v !== undefined && (v.trim() === '' || !Number.isSafeInteger(n) || n < 1 || n > MAX_THREADS)) {
+    throw new UsageError(`--threads expects an integer from 1 to ${MAX_THREADS}, got '${v}'`);
+  }
+  return v === undefined ? undefined : n;
 }
 
 function threadNote(engine: Engine): string {
