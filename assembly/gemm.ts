@@ -28,7 +28,7 @@ import { block4x8, block4x4, tailColumns } from './gemm-blocks';
 import { rowTimesMatrix } from './gemm-row';
 import { tile4x4 } from './transpose';
 import { nn4x8, nn2x16, nn4x8Lanes, tn4x8, tn2x16, tn4x8Lanes } from './gemm-packed';
-import { splitGemm, threads, jobArgs, beginJob, endJob, partBegin, partEnd, firstCallerPart, nextCallerPart, partDone, callerControl } from './thread-sync';
+import { splitGemm, threads, partsFor, minWork, jobArgs, beginJob, endJob, partBegin, partEnd, firstCallerPart, nextCallerPart, partDone, callerControl, NO_PART } from './thread-sync';
 import { ThreadJob, GemmArg as G } from '../src/engine/thread-control';
 
 type NNDriver = (m: i32, n: i32, k: i32, a: usize, aRow: usize, b: usize, bRow: usize, c: usize, cRow: usize,
@@ -238,18 +238,18 @@ export function gemmDerivative(m: i32, n: i32, k: i32, a: usize, ars: i32, acs: 
   }
 }
 
-// Split across threads (the threaded build; thread-sync.ts): C is cut into blocks of whole 4-row groups, or
-// of whole 8-column groups when there are too few rows (gemmDerivative: rows only, its two column ranges
-// stay as they are). Each part runs the path the whole product was given (chunked or not) with this
-// instance's kernel variants, and every path and variant sums each element in the same order over k — the
-// m % 4 rows and n % 4 columns go to the last part — so the bits do not depend on the thread count. Returns false when C is too small to give every thread two groups.
+// Split across threads (the threaded build; thread-sync.ts): C is cut into a grid of rowParts × colParts
+// blocks of whole 4-row and 8-column groups, as many blocks as partsFor gives for m·n·k (a block of
+// gemmDerivative takes f′(h) on its columns left of hCols). Each part runs the path the whole product was given
+// (chunked or not) with this instance's kernel variants, and every path and variant sums each element in
+// the same order over k — the m % 4 rows and n % 4 columns go to the last row and column of blocks — so the
+// bits depend on neither the thread count nor the grid. Returns false when C has fewer groups than threads.
 function runSplit(job: ThreadJob, m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32, b: usize, ldb: i32,
                   c: usize, ldc: i32, accumulate: bool, bias: usize, relu: bool, h: usize, hCols: i32, hAct: i32): bool {
-  const t = threads();
-  let rows: bool;
-  if ((m >> 2) >= 2 * t) rows = true;
-  else if (job != ThreadJob.GemmDerivative && (n >> 3) >= 2 * t) rows = false;
-  else return false;
+  const grid = splitGrid(max(m >> 2, 1), max(n >> 3, 1), threads(),
+                         partsFor(<i64>m * <i64>n * <i64>k, <i64>minWork()));
+  if (grid == 0) return false;
+  const rowParts = grid >> 16, colParts = grid & 0xffff, parts = rowParts * colParts;
   const args = jobArgs();
   store<i32>(args + (<usize>G.M << 2), m); store<i32>(args + (<usize>G.N << 2), n); store<i32>(args + (<usize>G.K << 2), k);
   store<u32>(args + (<usize>G.A << 2), <u32>a); store<i32>(args + (<usize>G.Ars << 2), ars); store<i32>(args + (<usize>G.Acs << 2), acs);
@@ -258,15 +258,35 @@ function runSplit(job: ThreadJob, m: i32, n: i32, k: i32, a: usize, ars: i32, ac
   store<i32>(args + (<usize>G.Accumulate << 2), accumulate ? 1 : 0); store<u32>(args + (<usize>G.Bias << 2), <u32>bias);
   store<i32>(args + (<usize>G.Relu << 2), relu ? 1 : 0); store<u32>(args + (<usize>G.H << 2), <u32>h);
   store<i32>(args + (<usize>G.HCols << 2), hCols); store<i32>(args + (<usize>G.HAct << 2), hAct);
-  store<i32>(args + (<usize>G.SplitRows << 2), rows ? 1 : 0);
-  beginJob(job);
+  store<i32>(args + (<usize>G.RowParts << 2), rowParts); store<i32>(args + (<usize>G.ColParts << 2), colParts);
+  beginJob(job, parts);
   const ctl = callerControl();
-  for (let part = firstCallerPart(ctl); part < t; part = nextCallerPart(ctl)) {
-    gemmPart(job, args, part, t);
+  for (let part = firstCallerPart(ctl); part != NO_PART; part = nextCallerPart(ctl)) {
+    gemmPart(job, args, part, parts);
     partDone(ctl);
   }
   endJob();
   return true;
+}
+
+// The grid of a split GEMM with rowGroups 4-row and colGroups 8-column groups: (rowParts << 16) | colParts
+// with rowParts·colParts = `want` parts (or fewer, down to `threads`, when the groups do not allow it), 0 when
+// not even `threads` parts fit. Of the grids that fit, the one whose blocks are squarest in elements — each
+// block's kernels pack its rows of A and its columns of B, so a block of r × c costs packing ∝ 1/r + 1/c per
+// multiply-add (minimised at r = c).
+function splitGrid(rowGroups: i32, colGroups: i32, threads: i32, want: i32): i32 {
+  for (let parts = want; parts >= threads; parts--) {
+    let best = 0, bestCost: f64 = Infinity;
+    for (let r = 1; r <= parts; r++) {
+      if (parts % r != 0) continue;
+      const cp = parts / r;
+      if (r > rowGroups || cp > colGroups) continue;
+      const cost = <f64>r / (<f64>rowGroups * 4) + <f64>cp / (<f64>colGroups * 8); // 1/rows + 1/cols of a block
+      if (cost < bestCost) { bestCost = cost; best = (r << 16) | cp; }
+    }
+    if (best != 0) return best;
+  }
+  return 0;
 }
 
 /** Part `part` of `parts` of the GEMM job whose arguments are at `args` (any thread). */
@@ -284,21 +304,26 @@ export function gemmPart(job: i32, args: usize, part: i32, parts: i32): void {
   const relu = load<i32>(args + (<usize>G.Relu << 2)) != 0;
   let h = <usize>load<u32>(args + (<usize>G.H << 2));
   const hCols = load<i32>(args + (<usize>G.HCols << 2)), hAct = load<i32>(args + (<usize>G.HAct << 2));
-  if (load<i32>(args + (<usize>G.SplitRows << 2)) != 0) {
-    const i0 = partBegin(m, 2, part, parts), i1 = partEnd(m, 2, part, parts); // whole 4-row groups
+  const colParts = load<i32>(args + (<usize>G.ColParts << 2)), rowParts = parts / colParts;
+  const row = part / colParts, col = part - row * colParts;
+  if (rowParts > 1) {
+    const i0 = partBegin(m, 2, row, rowParts), i1 = partEnd(m, 2, row, rowParts); // whole 4-row groups
     a += <usize>i0 * (<usize>ars << 2);
     c += <usize>i0 * (<usize>ldc << 2);
     if (h != 0) h += <usize>i0 * (<usize>ldc << 2);
     m = i1 - i0;
-  } else {
-    const j0 = partBegin(n, 3, part, parts), j1 = partEnd(n, 3, part, parts); // whole 8-column groups
+  }
+  let hc = hCols; // gemmDerivative: the block's columns that take f′(h), those left of hCols
+  if (colParts > 1) {
+    const j0 = partBegin(n, 3, col, colParts), j1 = partEnd(n, 3, col, colParts); // whole 8-column groups
     const off = <usize>j0 << 2;
     b += off; c += off;
     if (bias != 0) bias += off;
     if (h != 0) h += off;
     n = j1 - j0;
+    hc = min(max(hCols - j0, 0), n);
   }
-  if (job == ThreadJob.GemmDerivative) derivativeAny(m, n, k, a, ars, acs, b, ldb, c, ldc, h, hCols, hAct);
+  if (job == ThreadJob.GemmDerivative) derivativeAny(m, n, k, a, ars, acs, b, ldb, c, ldc, h, hc, hAct);
   else if (job == ThreadJob.GemmBias) gemmNN(kForward, m, n, k, a, ars, acs, b, ldb, c, ldc, false, bias, relu, 0, 0);
   else gemmAny(m, n, k, a, ars, acs, b, ldb, c, ldc, accumulate, job == ThreadJob.GemmPacked);
 }

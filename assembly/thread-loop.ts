@@ -1,8 +1,8 @@
 // A worker thread's life (build/engine-threads.wasm): src/engine/threads.ts instantiates the module once
 // more in a worker, on the same shared memory, and calls threadLoop, which returns only when the engine
 // closes. For each job it claims parts of what the calling thread split (gemm.ts runSplit, optim.ts) until
-// none is left — usually one; none when the caller was quicker.
-import { waitForJob, claimPart, partDone, quitRequested, jobOf, argsOf, reportNonFinite } from './thread-sync';
+// none is left — about its share; fewer when its core is slower than the caller's.
+import { waitForJob, claimPart, partsOf, partDone, quitRequested, jobOf, argsOf, reportNonFinite, NO_PART } from './thread-sync';
 import { gemmPart, usePackBuffer } from './gemm';
 import { useRowBuffer } from './gemm-row';
 import { usePanelBuffers } from './gemm-packed';
@@ -15,14 +15,13 @@ export function threadLoop(ctl: usize, index: i32, scratch: usize): void {
   usePackBuffer(scratch);
   useRowBuffer(scratch + 8192);
   usePanelBuffers(scratch + 16384, scratch + 24576);
-  const parts = load<i32>(ctl + (<usize>ThreadWord.Threads << 2));
   const args = argsOf(ctl);
   let seen = atomic.load<i32>(ctl + (<usize>ThreadWord.Generation << 2));
   while (true) {
     seen = waitForJob(ctl, seen);
     if (quitRequested(ctl)) return;
-    for (let part = claimPart(ctl); part < parts; part = claimPart(ctl)) {
-      const job = jobOf(ctl); // read after the claim: a late claim may be a newer job's
+    for (let part = claimPart(ctl); part != NO_PART; part = claimPart(ctl)) {
+      const job = jobOf(ctl), parts = partsOf(ctl); // read after the claim: a late claim may be a newer job's
       if (job == ThreadJob.Adam) reportNonFinite(ctl, adamPart(args, part, parts));
       else if (job == ThreadJob.Polyak) reportNonFinite(ctl, polyakPart(args, part, parts));
       else gemmPart(job, args, part, parts);

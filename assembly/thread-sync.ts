@@ -3,20 +3,27 @@
 // other builds every `if (ASC_FEATURE_THREADS)` below is a static branch that is not even compiled.
 //
 // The calling thread (the one JS calls the engine on) writes the job's arguments with plain stores, then
-// bumps Generation (seq-cst): a worker that sees the new generation sees the arguments. A job has one part per
-// thread (split along output rows or columns only, so no sum changes its order and the result is the same bits
-// for any thread count); every thread, the caller included, claims parts with an atomic add on NextPart until
-// none is left, computes each and bumps Done — so a worker the OS has not scheduled yet costs nothing: the
-// caller takes its part (unless the schedule is static, CallerSteals 0: then the caller computes part 0 only).
-// The caller then waits for Done = parts. Waiting is a spin on an atomic load, then wait32 — the other side
-// calls notify only when someone sleeps (Sleepers, CallerWaiting), so a busy update costs no syscalls. A worker
-// that wakes late and claims a part of a newer job computes it with that job's arguments (they are written
-// before NextPart is reset), so late claims are harmless.
+// bumps Generation (seq-cst): a worker that sees the new generation sees the arguments. A job has from one
+// part per thread up to PartsPerThread parts per thread, by its size (partsFor; split along output rows or
+// columns only, so no sum changes its order and the result is the same bits for any thread and part count);
+// every thread, the caller included, claims parts with an atomic add on NextPart until none is left,
+// computes each and bumps Done — so a worker the OS has not scheduled yet costs nothing, and a thread on a
+// slower core (a busy host) takes fewer parts: the caller takes what nobody claimed (unless the schedule is
+// static, CallerSteals 0: then the caller computes part 0 only). The caller then waits for Done = parts.
+// Waiting is a spin on an atomic load, then wait32 — the other side calls notify only when someone sleeps
+// (Sleepers, CallerWaiting), so a busy update costs no syscalls. NextPart holds (parts << 16) | next index,
+// so the add that claims a part also says how many the job it came from has: a worker still claiming after
+// a job ended gets an index ≥ that job's parts and stops, whatever the next job's part count; a claim below it
+// is a part of the current job (its arguments are written before NextPart is reset).
 import { ThreadWord as W, JOB_ARGS_WORD } from '../src/engine/thread-control';
 
 /** The control block (0: this instance runs alone) and the thread count, set by threadsInit on the caller. */
 let control: usize = 0;
 let threadCount: i32 = 1;
+/** The current job's part count (caller side). */
+let jobParts: i32 = 1;
+/** What claimPart returns when the job has no part left. */
+export const NO_PART: i32 = 1 << 30;
 
 export function threadsInit(ctl: usize, threads: i32): void {
   control = ctl;
@@ -47,6 +54,24 @@ export function threadsInit(ctl: usize, threads: i32): void {
   return <i64>m * <i64>n * <i64>k >= <i64>load<i32>(word(control, W.MinWork));
 }
 
+/** How many parts a job of `work` units is cut into, given `unit`, the work worth one part (the split
+ *  threshold): work / unit, but at least one per thread and at most PartsPerThread per thread. */
+export function partsFor(work: i64, unit: i64): i32 {
+  const t = threadCount, most = t * load<i32>(word(control, W.PartsPerThread));
+  const p = work / max<i64>(unit, 1);
+  return p >= <i64>most ? max(most, t) : max(<i32>p, t);
+}
+
+/** The split threshold of elementwise updates (floats). */
+@inline export function minElements(): i32 {
+  return load<i32>(word(control, W.MinElements));
+}
+
+/** The split threshold of GEMMs (m·n·k). */
+@inline export function minWork(): i32 {
+  return load<i32>(word(control, W.MinWork));
+}
+
 /** Whether an elementwise update over n floats is worth splitting. */
 @inline export function splitElements(n: i32): bool {
   if (!ASC_FEATURE_THREADS) return false;
@@ -54,14 +79,16 @@ export function threadsInit(ctl: usize, threads: i32): void {
   return n >= load<i32>(word(control, W.MinElements));
 }
 
-/** Caller: hands out the job whose arguments are written (workers start on it). */
-export function beginJob(job: i32): void {
+/** Caller: hands out the job whose arguments are written, in `parts` parts (workers start on it). */
+export function beginJob(job: i32, parts: i32): void {
   if (!ASC_FEATURE_THREADS) return;
   const ctl = control;
+  jobParts = parts;
   store<i32>(word(ctl, W.Job), job);
   atomic.store<i32>(word(ctl, W.NonFinite), 0);
   atomic.store<i32>(word(ctl, W.Done), 0);
-  atomic.store<i32>(word(ctl, W.NextPart), load<i32>(word(ctl, W.CallerSteals)) != 0 ? 0 : 1); // static: part 0 is the caller's
+  const first = load<i32>(word(ctl, W.CallerSteals)) != 0 ? 0 : 1; // static: part 0 is the caller's
+  atomic.store<i32>(word(ctl, W.NextPart), (parts << 16) | first);
   atomic.add<i32>(word(ctl, W.Generation), 1);
   if (atomic.load<i32>(word(ctl, W.Sleepers)) > 0) atomic.notify(word(ctl, W.Generation), threadCount);
 }
@@ -70,7 +97,7 @@ export function beginJob(job: i32): void {
  *  the trap into an error naming the worker and its message). Returns the OR of the parts' non-finite flags. */
 export function endJob(): i32 {
   if (!ASC_FEATURE_THREADS) return 0;
-  const ctl = control, need = threadCount, done = word(ctl, W.Done);
+  const ctl = control, need = jobParts, done = word(ctl, W.Done);
   const spinLimit = load<i32>(word(ctl, W.CallerSpins));
   let spins = 0;
   while (true) {
@@ -85,6 +112,7 @@ export function endJob(): i32 {
     }
   }
   store<i32>(word(ctl, W.SplitJobs), load<i32>(word(ctl, W.SplitJobs)) + 1);
+  store<i32>(word(ctl, W.SplitParts), load<i32>(word(ctl, W.SplitParts)) + need);
   return atomic.load<i32>(word(ctl, W.NonFinite));
 }
 
@@ -114,10 +142,17 @@ export function waitForJob(ctl: usize, seen: i32): i32 {
   }
 }
 
-/** Any thread: claims the next part of the current job; a value ≥ the thread count means none is left. */
+/** Any thread: claims the next part of the current job, or NO_PART when none is left. */
 export function claimPart(ctl: usize): i32 {
-  if (!ASC_FEATURE_THREADS) return 1 << 30;
-  return atomic.add<i32>(word(ctl, W.NextPart), 1);
+  if (!ASC_FEATURE_THREADS) return NO_PART;
+  const claim = atomic.add<i32>(word(ctl, W.NextPart), 1);
+  const part = claim & 0xffff;
+  return part < (claim >>> 16) ? part : NO_PART;
+}
+
+/** Any thread, after claiming a part: the current job's part count. */
+export function partsOf(ctl: usize): i32 {
+  return atomic.load<i32>(word(ctl, W.NextPart)) >>> 16;
 }
 
 /** Caller: its first part — claimed (dynamic schedule) or part 0 (static). */
@@ -126,10 +161,10 @@ export function firstCallerPart(ctl: usize): i32 {
   return load<i32>(word(ctl, W.CallerSteals)) != 0 ? claimPart(ctl) : 0;
 }
 
-/** Caller: its next part — claimed (dynamic), or none (static: ≥ any thread count). */
+/** Caller: its next part — claimed (dynamic), or NO_PART (static). */
 export function nextCallerPart(ctl: usize): i32 {
-  if (!ASC_FEATURE_THREADS) return 1 << 30;
-  return load<i32>(word(ctl, W.CallerSteals)) != 0 ? claimPart(ctl) : 1 << 30;
+  if (!ASC_FEATURE_THREADS) return NO_PART;
+  return load<i32>(word(ctl, W.CallerSteals)) != 0 ? claimPart(ctl) : NO_PART;
 }
 
 /** The caller's control block (for claimPart / partDone on the calling thread). */

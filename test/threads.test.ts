@@ -17,10 +17,14 @@ import { bitDiffs } from './helpers/bits.js';
 const rand = (n: number, scale: number, seed: number) => randomArray(n, `threads-${seed}`, -scale, scale);
 const SPLIT_ALWAYS = { minWork: 0, minElements: 0 };
 
-let engines: Engine[]; // 1, 2 and 3 threads
+// 1, 2 and 3 threads with every job cut into as many parts as its groups allow, up to 4 a thread (the default
+// partsPerThread: 2-D grids of blocks), then one part a thread (rows or columns only) and up to 7 a thread.
+let engines: Engine[];
 beforeAll(async () => {
   engines = [await loadEngine({ threads: 1 }), await loadEngine({ threads: 2, threadTuning: SPLIT_ALWAYS }),
-    await loadEngine({ threads: 3, threadTuning: SPLIT_ALWAYS })];
+    await loadEngine({ threads: 3, threadTuning: SPLIT_ALWAYS }),
+    await loadEngine({ threads: 2, threadTuning: { ...SPLIT_ALWAYS, partsPerThread: 1 } }),
+    await loadEngine({ threads: 3, threadTuning: { ...SPLIT_ALWAYS, partsPerThread: 7 } })];
 });
 afterAll(async () => { for (const e of engines) await e.close(); });
 
@@ -43,8 +47,7 @@ function onEach(inputs: Float32Array[], outLength: number, split: boolean,
 }
 
 function expectSameBits(outs: Float32Array[]): void {
-  expect(bitDiffs(outs[0], outs[1])).toEqual([]);
-  expect(bitDiffs(outs[0], outs[2])).toEqual([]);
+  for (let i = 1; i < outs.length; i++) expect(bitDiffs(outs[0], outs[i]), `engine ${i}`).toEqual([]);
 }
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -59,7 +62,7 @@ const SPLIT_SHAPES: [number, number, number][] = [[257, 67, 33], [24, 13, 5], [7
 
 describe('GEMMs split across threads give the bits of one thread', () => {
   it('reports its threads', () => {
-    expect(engines.map((e) => e.threads)).toEqual([1, 2, 3]);
+    expect(engines.map((e) => e.threads)).toEqual([1, 2, 3, 2, 3]);
     expect(engines[0].splitJobs).toBe(0);
   });
 
@@ -86,15 +89,14 @@ describe('GEMMs split across threads give the bits of one thread', () => {
       const relu = onEach([A, B, bias], m * n, true, (w, [a, b, bb], c) => w.gemmBiasRelu(m, n, k, a, k, 1, b, n, c, n, bb, 1));
       expectSameBits(relu.outs);
       expect(relu.outs[1].some((v) => v > 0) && relu.outs[1].some((v) => v === 0)).toBe(true);
-      for (const hAct of [1, 2]) {
-        const rowsSplit = m >> 2 >= 6; // the derivative is split by rows only
-        const d = onEach([A, B, H], m * n, rowsSplit, (w, [a, b, h], c) => w.gemmDerivative(m, n, k, a, k, 1, b, n, c, n, h, n - 2, hAct));
+      for (const hAct of [1, 2]) { // f′(h) on all columns but the last two: blocks on both sides of hCols and across it
+        const d = onEach([A, B, H], m * n, true, (w, [a, b, h], c) => w.gemmDerivative(m, n, k, a, k, 1, b, n, c, n, h, n - 2, hAct));
         expectSameBits(d.outs);
       }
     });
   }
 
-  it('leaves shapes too small to give each thread two groups, and batch 1, on one thread', () => {
+  it('leaves shapes with fewer 4-row and 8-column groups than threads, and batch 1, on one thread', () => {
     for (const [m, n, k] of [[1, 12, 256], [5, 9, 300], [3, 15, 7]] as const) {
       const A = rand(m * k, 2, m), B = rand(k * n, 3, n);
       const { outs } = onEach([A, B], m * n, false, (w, [a, b], c) => w.gemm(m, n, k, a, k, 1, b, n, c, n, 0));
@@ -109,6 +111,9 @@ describe('GEMMs split across threads give the bits of one thread', () => {
     expect(engine.splitJobs).toBe(0);
     rt.wasm.gemmBiasRelu(256, 256, 256, p, 256, 1, p + 262144, 256, p + 524288, 256, 0, 1);
     expect(engine.splitJobs).toBe(1);
+    expect(engine.splitParts).toBe(8); // 2^24 multiply-adds ≥ 2 threads · 4 parts · minWork 2^18: a 2 × 4 grid
+    rt.wasm.gemmBiasRelu(256, 64, 64, p, 64, 1, p + 262144, 64, p + 524288, 64, 0, 1);
+    expect([engine.splitJobs, engine.splitParts]).toEqual([2, 8 + 4]); // 2^20 / 2^18: 4 parts
     await engine.close();
   });
 
@@ -121,17 +126,17 @@ describe('GEMMs split across threads give the bits of one thread', () => {
         return flag;
       });
       expectSameBits(adam.outs);
-      expect(adam.results).toEqual([0, 0, 0]);
+      expect(adam.results).toEqual(engines.map(() => 0));
       // The reference: PyTorch's Adam formula in float64, for the first element.
       const g0 = g[0] + 0.01 * p[0], m0 = 0.9 * m[0] + 0.1 * g0, v0 = 0.999 * v[0] + 0.001 * g0 * g0;
       expect(adam.outs[2][0]).toBeCloseTo(p[0] - (1e-3 / 0.271) * m0 / (Math.sqrt(v0) / Math.sqrt(0.0019) + 1e-8), 5);
       const bad = g.slice(); bad[n - 2] = Infinity; // in the last thread's part
       const flagged = onEach([p, bad, m, v], 1, true, (w, [pp, gg, mm, vv]) => w.adamStep(pp, gg, mm, vv, n, 1e-3, 0.9, 0.999, 1e-8, 0, 0.1, 0.001));
-      expect(flagged.results).toEqual([1, 1, 1]);
+      expect(flagged.results).toEqual(engines.map(() => 1));
       const polyak = onEach([p, g], n, true, (w, [s, t], out) => { const f = w.polyak(t, s, n, 0.005); w.copy(out, t, n); return f; });
       expectSameBits(polyak.outs);
       expect(polyak.outs[1][n - 1]).toBeCloseTo(0.005 * p[n - 1] + 0.995 * g[n - 1], 6);
-      expect(polyak.results).toEqual([0, 0, 0]);
+      expect(polyak.results).toEqual(engines.map(() => 0));
     }
   });
 });

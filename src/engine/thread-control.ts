@@ -12,6 +12,8 @@ export const THREAD_MESSAGE_BYTES = 256;
 export const THREAD_SCRATCH_BYTES = 163840;
 /** The most threads one engine runs (the calling thread included). */
 export const MAX_THREADS = 64;
+/** The most parts a thread's share of a job is cut into (ThreadWord.PartsPerThread ≤ this). */
+export const MAX_PARTS_PER_THREAD = 64;
 
 export enum ThreadWord {
   /** Bumped by the calling thread to hand out a job (workers wait on it). */
@@ -40,13 +42,19 @@ export enum ThreadWord {
   SplitJobs = 12,
   /** Non-finite flags of the parts of an adamStep / polyak job, OR-ed. */
   NonFinite = 13,
-  /** The next part of the current job to be claimed (a job has as many parts as threads; any thread takes any). */
+  /** The current job's claim word: (its part count << 16) | the next part to be claimed. One atomic add both
+   *  claims a part and says whether it belongs to a job with that many parts (any thread takes any part). */
   NextPart = 14,
   /** Parts computed by workers so far (a statistic: with `SplitJobs`, how much ran in parallel). */
   WorkerParts = 15,
   /** 1: the caller takes any part no worker has claimed yet (dynamic schedule, the default); 0: it computes
    *  part 0 only and waits for the workers' parts (static schedule). */
   CallerSteals = 16,
+  /** A job is cut into at most PartsPerThread parts per thread (when it is big enough): a thread whose core
+   *  runs slower — a busy host — then claims fewer of them instead of holding the others up. */
+  PartsPerThread = 17,
+  /** Parts of the split jobs so far (a statistic: SplitParts ÷ SplitJobs is the mean part count). */
+  SplitParts = 18,
 }
 
 export enum ThreadJob {
@@ -63,7 +71,7 @@ export enum ThreadJob {
 }
 
 /** The arguments of a GEMM job, words from JOB_ARGS_WORD on. */
-export enum GemmArg { M = 0, N, K, A, Ars, Acs, B, Ldb, C, Ldc, Accumulate, Bias, Relu, H, HCols, HAct, SplitRows }
+export enum GemmArg { M = 0, N, K, A, Ars, Acs, B, Ldb, C, Ldc, Accumulate, Bias, Relu, H, HCols, HAct, RowParts, ColParts }
 
 /** The arguments of an Adam or Polyak job (f32 hyperparameters stored as float bits). */
 export enum UpdateArg { P = 0, G, M, V, N, Beta1, Beta2, Eps, WeightDecay, StepSize, InvSqrtBc2, Tau }

@@ -21,11 +21,16 @@ export interface ThreadTuning {
   callerSpins: number;
   workerSpins: number;
   /** 1 (default): the calling thread also takes the parts no worker has claimed yet, so a worker the OS keeps off
-   *  a core delays nothing; 0: a static schedule, part i on thread i (the caller waits for the workers). */
+   *  a core delays nothing; 0: a static schedule, the caller computes part 0 and waits for the workers'. */
   callerSteals: number;
+  /** A split job has work ÷ minWork (or length ÷ minElements) parts, at least one per thread and at most this
+   *  many per thread (1 to MAX_PARTS_PER_THREAD): a thread whose core is slower claims fewer of them. */
+  partsPerThread: number;
 }
 
-export const DEFAULT_TUNING: ThreadTuning = { minWork: 1 << 18, minElements: 1 << 15, callerSpins: 1 << 20, workerSpins: 1 << 17, callerSteals: 1 };
+export const DEFAULT_TUNING: ThreadTuning = {
+  minWork: 1 << 18, minElements: 1 << 15, callerSpins: 1 << 20, workerSpins: 1 << 17, callerSteals: 1, partsPerThread: 4,
+};
 
 export interface ThreadedExports extends EngineExports {
   threadsInit(ctl: number, threads: number): void;
@@ -163,6 +168,7 @@ export class EngineThreads {
     w(ThreadWord.CallerSpins, tuning.callerSpins);
     w(ThreadWord.WorkerSpins, tuning.workerSpins);
     w(ThreadWord.CallerSteals, tuning.callerSteals);
+    w(ThreadWord.PartsPerThread, tuning.partsPerThread);
     const workers: WorkerHandle[] = [];
     for (let index = 1; index < threads; index++) {
       const scratch = runtime.alloc(THREAD_SCRATCH_BYTES / 4);
@@ -186,6 +192,11 @@ export class EngineThreads {
   /** Jobs run split across the threads so far. */
   get splitJobs(): number {
     return new Int32Array(this.memory.buffer)[(this.ctl >>> 2) + ThreadWord.SplitJobs];
+  }
+
+  /** Parts those jobs were cut into. */
+  get splitParts(): number {
+    return new Int32Array(this.memory.buffer)[(this.ctl >>> 2) + ThreadWord.SplitParts];
   }
 
   /** Parts of those jobs the workers computed (the caller computes the rest). */

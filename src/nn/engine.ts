@@ -4,7 +4,7 @@
 import { checkFinite, checkLength, checkOptions, fail } from '../errors.js';
 import { defaultEngineUrl, hostHasSimd, instantiateEngine, instantiateThreadedEngine, type WasmSource } from '../engine/load.js';
 import { Runtime } from '../engine/runtime.js';
-import { MAX_THREADS } from '../engine/thread-control.js';
+import { MAX_PARTS_PER_THREAD, MAX_THREADS } from '../engine/thread-control.js';
 import {
   DEFAULT_TUNING, EngineThreads, guardedExports, threadsUnavailable, type ThreadedExports, type ThreadTuning,
 } from '../engine/threads.js';
@@ -42,6 +42,11 @@ export class Engine {
   /** Jobs the engine has split across its threads so far (0 with one thread). */
   get splitJobs(): number {
     return this.pool?.splitJobs ?? 0;
+  }
+
+  /** Parts those jobs were cut into (1 to threadTuning.partsPerThread per thread, by size). */
+  get splitParts(): number {
+    return this.pool?.splitParts ?? 0;
   }
 
   /** Parts of those jobs that worker threads computed (the calling thread takes any part no worker claimed). */
@@ -190,9 +195,10 @@ function checkTuning(value: Partial<ThreadTuning> | undefined): ThreadTuning {
   checkOptions(value, 'loadEngine({ threadTuning })', Object.keys(DEFAULT_TUNING));
   const tuning = { ...DEFAULT_TUNING, ...value };
   for (const [key, v] of Object.entries(tuning)) {
-    const max = key === 'callerSteals' ? 1 : 2 ** 31 - 1;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max) {
-      fail(`loadEngine({ threadTuning }): ${key} must be an integer from 0 to ${max === 1 ? '1' : '2^31 − 1'}, got ${JSON.stringify(v)}`);
+    const [min, max, maxText] = key === 'callerSteals' ? [0, 1, '1'] : key === 'partsPerThread'
+      ? [1, MAX_PARTS_PER_THREAD, String(MAX_PARTS_PER_THREAD)] : [0, 2 ** 31 - 1, '2^31 − 1'];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+      fail(`loadEngine({ threadTuning }): ${key} must be an integer from ${min} to ${maxText}, got ${JSON.stringify(v)}`);
     }
   }
   return tuning;
