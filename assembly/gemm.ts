@@ -239,14 +239,15 @@ export function gemmDerivative(m: i32, n: i32, k: i32, a: usize, ars: i32, acs: 
 }
 
 // Split across threads (the threaded build; thread-sync.ts): C is cut into a grid of rowParts × colParts
-// blocks of whole 4-row and 8-column groups, as many blocks as partsFor gives for m·n·k (a block of
+// blocks of whole 4-row and 16-column groups (the widest tile: a block's columns are whole panels of every
+// variant), as many blocks as partsFor gives for m·n·k (a block of
 // gemmDerivative takes f′(h) on its columns left of hCols). Each part runs the path the whole product was given
 // (chunked or not) with this instance's kernel variants, and every path and variant sums each element in
 // the same order over k — the m % 4 rows and n % 4 columns go to the last row and column of blocks — so the
 // bits depend on neither the thread count nor the grid. Returns false when C has fewer groups than threads.
 function runSplit(job: ThreadJob, m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32, b: usize, ldb: i32,
                   c: usize, ldc: i32, accumulate: bool, bias: usize, relu: bool, h: usize, hCols: i32, hAct: i32): bool {
-  const grid = splitGrid(max(m >> 2, 1), max(n >> 3, 1), threads(),
+  const grid = splitGrid(max(m >> 2, 1), max(n >> 4, 1), threads(),
                          partsFor(<i64>m * <i64>n * <i64>k, <i64>minWork()));
   if (grid == 0) return false;
   const rowParts = grid >> 16, colParts = grid & 0xffff, parts = rowParts * colParts;
@@ -269,7 +270,7 @@ function runSplit(job: ThreadJob, m: i32, n: i32, k: i32, a: usize, ars: i32, ac
   return true;
 }
 
-// The grid of a split GEMM with rowGroups 4-row and colGroups 8-column groups: (rowParts << 16) | colParts
+// The grid of a split GEMM with rowGroups 4-row and colGroups 16-column groups: (rowParts << 16) | colParts
 // with rowParts·colParts = `want` parts (or fewer, down to `threads`, when the groups do not allow it), 0 when
 // not even `threads` parts fit. Of the grids that fit, the one whose blocks are squarest in elements — each
 // block's kernels pack its rows of A and its columns of B, so a block of r × c costs packing ∝ 1/r + 1/c per
@@ -281,7 +282,7 @@ function splitGrid(rowGroups: i32, colGroups: i32, threads: i32, want: i32): i32
       if (parts % r != 0) continue;
       const cp = parts / r;
       if (r > rowGroups || cp > colGroups) continue;
-      const cost = <f64>r / (<f64>rowGroups * 4) + <f64>cp / (<f64>colGroups * 8); // 1/rows + 1/cols of a block
+      const cost = <f64>r / (<f64>rowGroups * 4) + <f64>cp / (<f64>colGroups * 16); // 1/rows + 1/cols of a block
       if (cost < bestCost) { bestCost = cost; best = (r << 16) | cp; }
     }
     if (best != 0) return best;
@@ -315,7 +316,7 @@ export function gemmPart(job: i32, args: usize, part: i32, parts: i32): void {
   }
   let hc = hCols; // gemmDerivative: the block's columns that take f′(h), those left of hCols
   if (colParts > 1) {
-    const j0 = partBegin(n, 3, col, colParts), j1 = partEnd(n, 3, col, colParts); // whole 8-column groups
+    const j0 = partBegin(n, 4, col, colParts), j1 = partEnd(n, 4, col, colParts); // whole 16-column groups
     const off = <usize>j0 << 2;
     b += off; c += off;
     if (bias != 0) bias += off;

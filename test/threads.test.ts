@@ -56,7 +56,7 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return d;
 }
 
-// [m, n, k]: split by 4-row groups (m ≥ 8·threads), by 8-column groups (few rows, many columns), odd sizes
+// [m, n, k]: split by 4-row groups, by 16-column groups (few rows, many columns), in 2-D grids, odd sizes
 // whose m % 4 rows and n % 4 columns land in the last part, the packed dW path with two k-chunks (k > 512).
 const SPLIT_SHAPES: [number, number, number][] = [[257, 67, 33], [24, 13, 5], [7, 131, 17], [5, 49, 300], [67, 41, 601], [33, 256, 9]];
 
@@ -96,7 +96,7 @@ describe('GEMMs split across threads give the bits of one thread', () => {
     });
   }
 
-  it('leaves shapes with fewer 4-row and 8-column groups than threads, and batch 1, on one thread', () => {
+  it('leaves shapes with fewer 4-row and 16-column groups than threads, and batch 1, on one thread', () => {
     for (const [m, n, k] of [[1, 12, 256], [5, 9, 300], [3, 15, 7]] as const) {
       const A = rand(m * k, 2, m), B = rand(k * n, 3, n);
       const { outs } = onEach([A, B], m * n, false, (w, [a, b], c) => w.gemm(m, n, k, a, k, 1, b, n, c, n, 0));

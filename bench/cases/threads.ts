@@ -3,7 +3,7 @@
 // training steps on HalfCheetah-v5 with its preset (256/256, batch 256: act + env step + store + update).
 // Both compute the same bits (test/threads.test.ts); this is what the second core buys.
 import { availableParallelism } from 'node:os';
-import { createEnv, loadEngine, TD3, TD3_PRESETS, Trainer, type Engine } from '../../src/index.js';
+import { createEnv, loadEngine, TD3, TD3_PRESETS, Trainer, type Engine, type KernelsOption } from '../../src/index.js';
 import { runGroups, type Case, type Group, type Stat } from '../lib/harness.js';
 import type { BenchContext } from '../lib/context.js';
 import { makeAgent } from '../lib/agents.js';
@@ -37,7 +37,11 @@ async function casesOf(engine: Engine, label: string): Promise<Case[]> {
 }
 
 export async function threadsSection(ctx: BenchContext, threads = Math.min(2, availableParallelism())): Promise<ThreadRow[]> {
-  const one = await loadEngine({ threads: 1 }), many = await loadEngine({ threads });
+  // Both engines run the kernel variants the one-thread engine's calibration chose: two calibrations on a
+  // busy host may choose differently, and the ratio is to show the threads, not the variants.
+  const one = await loadEngine({ threads: 1 });
+  const { forward, dx, dw } = one.kernelInfo();
+  const many = await loadEngine({ threads, kernels: { forward, dx, dw } as KernelsOption });
   const a = await casesOf(one, '1'), b = await casesOf(many, String(threads));
   const groups: Group[] = [{ impl: '1 thread', cases: a }, { impl: `${threads} threads`, cases: b }];
   const res = await runGroups(groups, ctx.timing, () => ctx.timing);
