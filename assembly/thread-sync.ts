@@ -5,16 +5,18 @@
 // The calling thread (the one JS calls the engine on) writes the job's arguments with plain stores, then
 // bumps Generation (seq-cst): a worker that sees the new generation sees the arguments. A job has from one
 // part per thread up to PartsPerThread parts per thread, by its size (partsFor; split along output rows or
-// columns only, so no sum changes its order and the result is the same bits for any thread and part count);
-// every thread, the caller included, claims parts with an atomic add on NextPart until none is left,
-// computes each and bumps Done — so a worker the OS has not scheduled yet costs nothing, and a thread on a
-// slower core (a busy host) takes fewer parts: the caller takes what nobody claimed (unless the schedule is
-// static, CallerSteals 0: then the caller computes part 0 only). The caller then waits for Done = parts.
-// Waiting is a spin on an atomic load, then wait32 — the other side calls notify only when someone sleeps
-// (Sleepers, CallerWaiting), so a busy update costs no syscalls. NextPart holds (parts << 16) | next index,
-// so the add that claims a part also says how many the job it came from has: a worker still claiming after
-// a job ended gets an index ≥ that job's parts and stops, whatever the next job's part count; a claim below it
-// is a part of the current job (its arguments are written before NextPart is reset).
+// columns only, so no sum changes its order and the result is the same bits for any thread and part count).
+// Every thread claims parts with one atomic add on the Claims word until none is left, computes each and
+// bumps Done — the caller from the front (parts 0, 1, …), the workers from the back (parts − 1, parts − 2, …) —
+// so a worker the OS has not scheduled yet costs nothing, a thread on a slower core (a busy host) takes fewer
+// parts, and from one job to the next each thread computes the same end of its outputs, which the next job
+// reads from that thread's cache (the caller takes what nobody claimed; with the static schedule,
+// CallerSteals 0, it computes part 0 only). The caller then waits for Done = parts. Waiting is a spin on an
+// atomic load, then wait32 — the other side calls notify only when someone sleeps (Sleepers, CallerWaiting),
+// so a busy update costs no syscalls. A claim is valid when front < back in the value the add returned;
+// front only grows and back only shrinks within a job, so a claim made after a job ran out is invalid
+// whatever the next job is, and a valid claim is a part of the current job (its arguments are written
+// before Claims is reset).
 import { ThreadWord as W, JOB_ARGS_WORD } from '../src/engine/thread-control';
 
 /** The control block (0: this instance runs alone) and the thread count, set by threadsInit on the caller. */
@@ -87,8 +89,9 @@ export function beginJob(job: i32, parts: i32): void {
   store<i32>(word(ctl, W.Job), job);
   atomic.store<i32>(word(ctl, W.NonFinite), 0);
   atomic.store<i32>(word(ctl, W.Done), 0);
-  const first = load<i32>(word(ctl, W.CallerSteals)) != 0 ? 0 : 1; // static: part 0 is the caller's
-  atomic.store<i32>(word(ctl, W.NextPart), (parts << 16) | first);
+  const front = load<i32>(word(ctl, W.CallerSteals)) != 0 ? 0 : 1; // static: part 0 is the caller's
+  atomic.store<i32>(word(ctl, W.Parts), parts);
+  atomic.store<i32>(word(ctl, W.Claims), (parts << 16) | front);
   atomic.add<i32>(word(ctl, W.Generation), 1);
   if (atomic.load<i32>(word(ctl, W.Sleepers)) > 0) atomic.notify(word(ctl, W.Generation), threadCount);
 }
@@ -142,29 +145,36 @@ export function waitForJob(ctl: usize, seen: i32): i32 {
   }
 }
 
-/** Any thread: claims the next part of the current job, or NO_PART when none is left. */
-export function claimPart(ctl: usize): i32 {
-  if (!ASC_FEATURE_THREADS) return NO_PART;
-  const claim = atomic.add<i32>(word(ctl, W.NextPart), 1);
-  const part = claim & 0xffff;
-  return part < (claim >>> 16) ? part : NO_PART;
+/** Caller: claims the first unclaimed part of the current job, or NO_PART when none is left. */
+function claimFront(ctl: usize): i32 {
+  const claim = atomic.add<i32>(word(ctl, W.Claims), 1);
+  const front = claim & 0xffff;
+  return front < (claim >> 16) ? front : NO_PART;
 }
 
-/** Any thread, after claiming a part: the current job's part count. */
+/** Worker: claims the last unclaimed part of the current job, or NO_PART when none is left. */
+export function claimPart(ctl: usize): i32 {
+  if (!ASC_FEATURE_THREADS) return NO_PART;
+  const claim = atomic.sub<i32>(word(ctl, W.Claims), 1 << 16);
+  const back = claim >> 16; // arithmetic: back may go below 0 once the job has run out
+  return back > (claim & 0xffff) ? back - 1 : NO_PART;
+}
+
+/** Any thread, after a valid claim: the current job's part count. */
 export function partsOf(ctl: usize): i32 {
-  return atomic.load<i32>(word(ctl, W.NextPart)) >>> 16;
+  return atomic.load<i32>(word(ctl, W.Parts));
 }
 
 /** Caller: its first part — claimed (dynamic schedule) or part 0 (static). */
 export function firstCallerPart(ctl: usize): i32 {
   if (!ASC_FEATURE_THREADS) return 0;
-  return load<i32>(word(ctl, W.CallerSteals)) != 0 ? claimPart(ctl) : 0;
+  return load<i32>(word(ctl, W.CallerSteals)) != 0 ? claimFront(ctl) : 0;
 }
 
 /** Caller: its next part — claimed (dynamic), or NO_PART (static). */
 export function nextCallerPart(ctl: usize): i32 {
   if (!ASC_FEATURE_THREADS) return NO_PART;
-  return load<i32>(word(ctl, W.CallerSteals)) != 0 ? claimPart(ctl) : NO_PART;
+  return load<i32>(word(ctl, W.CallerSteals)) != 0 ? claimFront(ctl) : NO_PART;
 }
 
 /** The caller's control block (for claimPart / partDone on the calling thread). */

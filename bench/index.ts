@@ -23,7 +23,7 @@ import { heapCheck, type HeapResult } from './cases/heap.js';
 import { mujocoSection, mujocoTable, type MujocoRow } from './cases/mujoco.js';
 import { scalarBuildSection, scalarBuildTable, type ScalarRow } from './cases/scalar-build.js';
 import { edgeSection, edgeTable, type EdgeRow } from './cases/edge.js';
-import { threadsSection, threadsTable, type ThreadRow } from './cases/threads.js';
+import { ceilingLine, threadsSection, threadsTable, type ThreadsResult } from './cases/threads.js';
 import { calibrationLine, kernelsSection, kernelsTable, type KernelResult } from './cases/kernels.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -83,7 +83,7 @@ if (want('edge')) {
   console.error('— edge');
   edge = await edgeSection(ctx, edgeNotes);
 }
-let threads: ThreadRow[] | undefined;
+let threads: ThreadsResult | undefined;
 if (want('threads')) {
   console.error('— threads');
   threads = await threadsSection(ctx);
@@ -144,7 +144,8 @@ if (edge) {
 if (threads) {
   out.push('', '## Two threads for one run (build/engine-threads.wasm, loadEngine({ threads: 2 })) next to one thread', '',
     'same run, interleaved rounds; both compute the same bits (test/threads.test.ts); DDPG updates on Pendulum shapes, ' +
-    'HalfCheetah-v5: one TD3 training step with the preset (act, env step, store, update)', '', threadsTable(threads, 2));
+    'HalfCheetah-v5: one TD3 training step with the preset (act, env step, store, update)', '', threadsTable(threads.rows, 2), '',
+    ceilingLine(threads.ceiling));
 }
 const targets = checkTargets(sections, ctx.peakGflops, heap?.ok);
 out.push('', '## Targets (issue 4)', '', targetsTable(targets));

@@ -42,9 +42,10 @@ export enum ThreadWord {
   SplitJobs = 12,
   /** Non-finite flags of the parts of an adamStep / polyak job, OR-ed. */
   NonFinite = 13,
-  /** The current job's claim word: (its part count << 16) | the next part to be claimed. One atomic add both
-   *  claims a part and says whether it belongs to a job with that many parts (any thread takes any part). */
-  NextPart = 14,
+  /** The current job's claim word, (back << 16) | front: the parts not yet claimed are front … back − 1. The
+   *  calling thread claims from the front, workers from the back, with one atomic add each (any thread may
+   *  take any part, and each thread takes the same end of every job: its blocks stay in its own cache). */
+  Claims = 14,
   /** Parts computed by workers so far (a statistic: with `SplitJobs`, how much ran in parallel). */
   WorkerParts = 15,
   /** 1: the caller takes any part no worker has claimed yet (dynamic schedule, the default); 0: it computes
@@ -55,6 +56,8 @@ export enum ThreadWord {
   PartsPerThread = 17,
   /** Parts of the split jobs so far (a statistic: SplitParts ÷ SplitJobs is the mean part count). */
   SplitParts = 18,
+  /** The current job's part count. */
+  Parts = 19,
 }
 
 export enum ThreadJob {
