@@ -7,7 +7,7 @@ import { createEnv, loadEngine, TD3, TD3_PRESETS, Trainer, type Engine, type Ker
 import { runGroups, type Case, type Group, type Stat } from '../lib/harness.js';
 import type { BenchContext } from '../lib/context.js';
 import { makeAgent } from '../lib/agents.js';
-import { twoThreadCeiling } from '../lib/core-ceiling.js';
+import { CeilingProbe } from '../lib/core-ceiling.js';
 
 export interface ThreadRow { name: string; one: Stat; many: Stat; unit: 'update' | 'step' }
 /** Issue 15's targets: threaded / one thread at most this (64/64: the threshold keeps it on one thread). */
@@ -39,13 +39,13 @@ async function casesOf(engine: Engine, label: string): Promise<Case[]> {
 
 export interface ThreadsResult {
   rows: ThreadRow[];
-  /** twoThreadCeiling (bench/lib/core-ceiling.ts) measured before and after the cases: what two threads of
-   *  pure arithmetic got on this machine then, ÷ one (2 on idle cores). */
-  ceiling: { before: number; after: number };
+  /** The two-thread ceiling (bench/lib/core-ceiling.ts) before each case and after the last: what two threads
+   *  of pure arithmetic got on this machine then, ÷ one (2 on idle cores). */
+  ceiling: number[];
 }
 
 export async function threadsSection(ctx: BenchContext, threads = Math.min(2, availableParallelism())): Promise<ThreadsResult> {
-  const before = await twoThreadCeiling();
+  const probe = CeilingProbe.start(), ceiling: number[] = [];
   // Both engines run the kernel variants the one-thread engine's calibration chose: two calibrations on a
   // busy host may choose differently, and the ratio is to show the threads, not the variants.
   const one = await loadEngine({ threads: 1 });
@@ -57,6 +57,7 @@ export async function threadsSection(ctx: BenchContext, threads = Math.min(2, av
   const timing = { ...ctx.timing, rounds: ctx.timing.rounds * 4, maxTime: ctx.timing.maxTime / 4 };
   const res: Record<string, Stat> = {};
   for (let i = 0; i < a.length; i++) {
+    ceiling.push(await probe.measure());
     const groups: Group[] = [{ impl: '1 thread', cases: [a[i]] }, { impl: `${threads} threads`, cases: [b[i]] }];
     Object.assign(res, await runGroups(groups, timing, () => timing));
   }
@@ -64,13 +65,16 @@ export async function threadsSection(ctx: BenchContext, threads = Math.min(2, av
   const rows: ThreadRow[] = a.map((c, i) => ({
     name: c.name.slice(2), one: res[c.name], many: res[b[i].name], unit: c.name.includes('training step') ? 'step' : 'update',
   }));
-  return { rows, ceiling: { before, after: await twoThreadCeiling() } };
+  ceiling.push(await probe.measure());
+  await probe.close();
+  return { rows, ceiling };
 }
 
 /** The line under the table: the machine's two-thread ceiling while the cases ran. */
-export function ceilingLine({ before, after }: ThreadsResult['ceiling']): string {
+export function ceilingLine(ceiling: number[]): string {
   return `two-thread ceiling of this machine (bench/lib/core-ceiling.ts: the peak loop on two threads at once ÷ on one; ` +
-    `2.00 on two idle cores, less when the host runs other work on them): ${before.toFixed(2)} before the cases, ${after.toFixed(2)} after`;
+    `2.00 on two idle cores, less when the host runs other work on them), before each case and after the last: ` +
+    ceiling.map((c) => c.toFixed(2)).join(', ');
 }
 
 export function threadsTable(rows: ThreadRow[], threads: number): string {

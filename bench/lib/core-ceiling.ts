@@ -27,22 +27,30 @@ parentPort.on('message', (ms) => parentPort.postMessage(peakRate(ex, ms)));`;
 // eslint-disable-next-line @typescript-eslint/no-implied-eval
 const peakRate = new Function(`${PEAK_LOOP}; return peakRate;`)() as (ex: unknown, ms: number) => number;
 
-/** Median over `pairs` of (both threads' peak rate together) ÷ (the calling thread's alone), `ms` per run. */
-export async function twoThreadCeiling(pairs = 3, ms = 250): Promise<number> {
-  const bytes = readFileSync(new URL('../../build/kernels.wasm', import.meta.url));
-  const ex = new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports;
-  const worker = new Worker(WORKER, { eval: true, workerData: bytes, execArgv: [] });
-  try {
+/** A worker thread kept for repeated measurements of the two-thread ceiling. */
+export class CeilingProbe {
+  private constructor(private readonly ex: unknown, private readonly worker: Worker) {}
+
+  static start(): CeilingProbe {
+    const bytes = readFileSync(new URL('../../build/kernels.wasm', import.meta.url));
+    const ex = new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports;
+    return new CeilingProbe(ex, new Worker(WORKER, { eval: true, workerData: bytes, execArgv: [] }));
+  }
+
+  /** Median over `pairs` of (both threads' peak rate together) ÷ (the calling thread's alone), `ms` per run. */
+  async measure(pairs = 3, ms = 150): Promise<number> {
     const ratios: number[] = [];
     for (let i = 0; i < pairs; i++) {
-      const alone = peakRate(ex, ms);
-      const other = new Promise<number>((res, rej) => { worker.once('message', res); worker.once('error', rej); });
-      worker.postMessage(ms);
-      const mine = peakRate(ex, ms);
+      const alone = peakRate(this.ex, ms);
+      const other = new Promise<number>((res, rej) => { this.worker.once('message', res); this.worker.once('error', rej); });
+      this.worker.postMessage(ms);
+      const mine = peakRate(this.ex, ms);
       ratios.push((mine + (await other)) / alone);
     }
     return ratios.sort((a, b) => a - b)[ratios.length >> 1];
-  } finally {
-    await worker.terminate();
+  }
+
+  async close(): Promise<void> {
+    await this.worker.terminate();
   }
 }
