@@ -117,6 +117,37 @@ describe('GEMMs split across threads give the bits of one thread', () => {
     await engine.close();
   });
 
+  it('back-to-back jobs with different part counts: every part computed exactly once, never one of the next job', () => {
+    // C += A·B jobs of 3 parts (12 rows, one column group) alternating with jobs of 21 (64 × 64), 2000 of each,
+    // on 3 threads with up to 7 parts a thread: a part computed twice (a worker's claim counted after the job
+    // ran out, or taken by both ends) adds A·B twice, a part left out leaves C as it was — either changes C.
+    const shapes = [[12, 16, 5], [64, 64, 9]] as const;
+    const engine = engines[4], rt = engine.runtime, ref = engines[0].runtime;
+    const cases = shapes.map(([m, n, k], s) => {
+      const A = rand(m * k, 1, 40 + s), B = rand(k * n, 1, 50 + s), C0 = rand(m * n, 1, 60 + s);
+      const put = (r: typeof rt) => {
+        const a = r.alloc(m * k), b = r.alloc(k * n), c = r.alloc(m * n);
+        r.f32.set(A, a >>> 2); r.f32.set(B, b >>> 2); r.f32.set(C0, c >>> 2);
+        return [a, b, c];
+      };
+      const [ra, rb, rc] = put(ref);
+      ref.wasm.gemm(m, n, k, ra, k, 1, rb, n, rc, n, 1);
+      return { m, n, k, C0, ptrs: put(rt), want: ref.view(rc, m * n).slice() };
+    });
+    const before = [engine.splitJobs, engine.splitParts];
+    let wrong = 0;
+    for (let i = 0; i < 2000; i++) {
+      for (const { m, n, k, C0, ptrs: [a, b, c], want } of cases) {
+        rt.f32.set(C0, c >>> 2);
+        rt.wasm.gemm(m, n, k, a, k, 1, b, n, c, n, 1);
+        if (bitDiffs(rt.view(c, m * n), want).length > 0) wrong++;
+      }
+    }
+    expect(wrong).toBe(0);
+    expect(engine.splitJobs - before[0]).toBe(4000);
+    expect(engine.splitParts - before[1]).toBe(2000 * (3 + 21)); // 3 × 1 blocks, then a 7 × 3 grid (21 = 3 threads × 7)
+  });
+
   it('Adam and Polyak split over the vector: same bits, and a part\'s non-finite flag reaches the caller', () => {
     for (const n of [37, 1001, 4099]) {
       const p = rand(n, 1, n), g = rand(n, 2, n + 1), m = rand(n, 0.1, n + 2), v = rand(n, 0.1, n + 3).map(Math.abs) as Float32Array;
