@@ -2,7 +2,7 @@
 // more in a worker, on the same shared memory, and calls threadLoop, which returns only when the engine
 // closes. For each job it claims parts of what the calling thread split (gemm.ts runSplit, optim.ts) until
 // none is left — about its share; fewer when its core is slower than the caller's.
-import { waitForJob, claimPart, partsOf, partDone, quitRequested, jobOf, argsOf, reportNonFinite, NO_PART } from './thread-sync';
+import { waitForJob, claimBack, partsOf, partDone, quitRequested, jobOf, argsOf, reportNonFinite, NO_PART } from './thread-sync';
 import { gemmPart, usePackBuffer } from './gemm';
 import { useRowBuffer } from './gemm-row';
 import { usePanelBuffers } from './gemm-packed';
@@ -20,7 +20,7 @@ export function threadLoop(ctl: usize, index: i32, scratch: usize): void {
   while (true) {
     seen = waitForJob(ctl, seen);
     if (quitRequested(ctl)) return;
-    for (let part = claimPart(ctl); part != NO_PART; part = claimPart(ctl)) {
+    for (let part = claimBack(ctl); part != NO_PART; part = claimBack(ctl)) {
       const job = jobOf(ctl), parts = partsOf(ctl); // read after the claim: a late claim may be a newer job's
       if (job == ThreadJob.Adam) reportNonFinite(ctl, adamPart(args, part, parts));
       else if (job == ThreadJob.Polyak) reportNonFinite(ctl, polyakPart(args, part, parts));

@@ -24,7 +24,7 @@ let control: usize = 0;
 let threadCount: i32 = 1;
 /** The current job's part count (caller side). */
 let jobParts: i32 = 1;
-/** What claimPart returns when the job has no part left. */
+/** What a claim returns when the job has no part left. */
 export const NO_PART: i32 = 1 << 30;
 
 export function threadsInit(ctl: usize, threads: i32): void {
@@ -153,7 +153,7 @@ function claimFront(ctl: usize): i32 {
 }
 
 /** Worker: claims the last unclaimed part of the current job, or NO_PART when none is left. */
-export function claimPart(ctl: usize): i32 {
+export function claimBack(ctl: usize): i32 {
   if (!ASC_FEATURE_THREADS) return NO_PART;
   const claim = atomic.sub<i32>(word(ctl, W.Claims), 1 << 16);
   const back = claim >> 16; // arithmetic: back may go below 0 once the job has run out
@@ -177,7 +177,7 @@ export function nextCallerPart(ctl: usize): i32 {
   return load<i32>(word(ctl, W.CallerSteals)) != 0 ? claimFront(ctl) : NO_PART;
 }
 
-/** The caller's control block (for claimPart / partDone on the calling thread). */
+/** The caller's control block (for its claims and partDone on the calling thread). */
 @inline export function callerControl(): usize {
   return control;
 }
