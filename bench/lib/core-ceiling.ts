@@ -42,7 +42,11 @@ export class CeilingProbe {
     const ratios: number[] = [];
     for (let i = 0; i < pairs; i++) {
       const alone = peakRate(this.ex, ms);
-      const other = new Promise<number>((res, rej) => { this.worker.once('message', res); this.worker.once('error', rej); });
+      const other = new Promise<number>((res, rej) => {
+        const fail = (e: Error) => rej(e);
+        this.worker.once('error', fail);
+        this.worker.once('message', (rate: number) => { this.worker.off('error', fail); res(rate); });
+      });
       this.worker.postMessage(ms);
       const mine = peakRate(this.ex, ms);
       ratios.push((mine + (await other)) / alone);
