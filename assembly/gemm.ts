@@ -239,12 +239,12 @@ export function gemmDerivative(m: i32, n: i32, k: i32, a: usize, ars: i32, acs: 
 }
 
 // Split across threads (the threaded build; thread-sync.ts): C is cut into a grid of rowParts × colParts
-// blocks of whole 4-row and 16-column groups (the widest tile: a block's columns are whole panels of every
-// variant), as many blocks as partsFor gives for m·n·k (a block of
-// gemmDerivative takes f′(h) on its columns left of hCols). Each part runs the path the whole product was given
-// (chunked or not) with this instance's kernel variants, and every path and variant sums each element in
-// the same order over k — the m % 4 rows and n % 4 columns go to the last row and column of blocks — so the
-// bits depend on neither the thread count nor the grid. Returns false when C has fewer groups than threads.
+// blocks of whole 4-row and 16-column groups (16: the widest tile, so a block's columns are whole panels of
+// every variant), about as many blocks as partsFor gives for m·n·k (a block of gemmDerivative takes f′(h) on its
+// columns left of hCols). Each part runs the path the whole product was given (chunked or not) with this
+// instance's kernel variants, and every path and variant sums each element in the same order over k — the
+// m % 4 rows and n % 16 columns go to the last row and column of blocks — so the bits depend on neither the
+// thread count nor the grid. Returns false when C has fewer groups than threads.
 function runSplit(job: ThreadJob, m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32, b: usize, ldb: i32,
                   c: usize, ldc: i32, accumulate: bool, bias: usize, relu: bool, h: usize, hCols: i32, hAct: i32): bool {
   const grid = splitGrid(max(m >> 2, 1), max(n >> 4, 1), threads(),
@@ -270,24 +270,20 @@ function runSplit(job: ThreadJob, m: i32, n: i32, k: i32, a: usize, ars: i32, ac
   return true;
 }
 
-// The grid of a split GEMM with rowGroups 4-row and colGroups 16-column groups: (rowParts << 16) | colParts
-// with rowParts·colParts = `want` parts (or fewer, down to `threads`, when the groups do not allow it), 0 when
-// not even `threads` parts fit. Of the grids that fit, the one whose blocks are squarest in elements — each
-// block's kernels pack its rows of A and its columns of B, so a block of r × c costs packing ∝ 1/r + 1/c per
-// multiply-add (minimised at r = c).
+// The grid of a split GEMM with rowGroups 4-row and colGroups 16-column groups: (rowParts << 16) | colParts,
+// at most `want` blocks and at least `threads` (0 when not even that many fit). Of the grids with the most
+// blocks, the one whose blocks are squarest in elements: each block's kernels pack its rows of A and its
+// columns of B, so a block of r × c elements costs packing ∝ 1/r + 1/c per multiply-add. One pass over the
+// row counts (≤ min(want, rowGroups)), each with the most column parts that fit.
 function splitGrid(rowGroups: i32, colGroups: i32, threads: i32, want: i32): i32 {
-  for (let parts = want; parts >= threads; parts--) {
-    let best = 0, bestCost: f64 = Infinity;
-    for (let r = 1; r <= parts; r++) {
-      if (parts % r != 0) continue;
-      const cp = parts / r;
-      if (r > rowGroups || cp > colGroups) continue;
-      const cost = <f64>r / (<f64>rowGroups * 4) + <f64>cp / (<f64>colGroups * 16); // 1/rows + 1/cols of a block
-      if (cost < bestCost) { bestCost = cost; best = (r << 16) | cp; }
-    }
-    if (best != 0) return best;
+  let best = 0, bestParts = 0, bestCost: f64 = Infinity;
+  for (let r = 1, rMax = min(want, rowGroups); r <= rMax; r++) {
+    const cp = min(want / r, colGroups), parts = r * cp;
+    if (parts < threads || parts < bestParts) continue;
+    const cost = <f64>r / (<f64>rowGroups * 4) + <f64>cp / (<f64>colGroups * 16); // 1/rows + 1/cols of a block
+    if (parts > bestParts || cost < bestCost) { best = (r << 16) | cp; bestParts = parts; bestCost = cost; }
   }
-  return 0;
+  return best;
 }
 
 /** Part `part` of `parts` of the GEMM job whose arguments are at `args` (any thread). */
