@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAgent, DdpgInputError, loadEngine, type Agent, type Engine } from '../src/index.js';
+import { createAgent, DdpgInputError, DEFAULT_TUNING, loadEngine, type Agent, type Engine } from '../src/index.js';
 import { EngineThreadError } from '../src/errors.js';
 import { makeEnv } from '../src/envs/index.js';
 import { Trainer } from '../src/rl/trainer.js';
@@ -314,6 +314,13 @@ describe('the threads\' lifecycle', () => {
     }
     await expect(loadEngine({ threads: 2, threadTuning: { minWrok: 1 } as never })).rejects.toThrow(/unknown option 'minWrok'/);
     await expect(loadEngine({ threads: 2, threadTuning: { minWork: -1 } })).rejects.toThrow(/minWork must be an integer/);
+    for (const key of Object.keys(DEFAULT_TUNING) as (keyof typeof DEFAULT_TUNING)[]) {
+      const [low, high] = key === 'callerSteals' ? [-1, 2] : key === 'partsPerThread' ? [0, 65] : [-1, 2 ** 31];
+      for (const bad of [low, high, 1.5, NaN, '4', null, [4]]) {
+        await expect(loadEngine({ threads: 2, threadTuning: { [key]: bad } as never }), `${key} = ${String(bad)}`)
+          .rejects.toThrow(new RegExp(`${key} must be an integer from`));
+      }
+    }
     const r = await cli(['train', '--threads', '0', '--steps', '10']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--threads expects an integer/);
