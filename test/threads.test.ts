@@ -104,16 +104,18 @@ describe('GEMMs split across threads give the bits of one thread', () => {
     }
   });
 
-  it('with the default threshold, one observation through a 256-wide layer stays on one thread; a batch of 256 is split', async () => {
+  it('with the default threshold, one observation through a 256-wide layer and a batch through a 64-wide one stay on one thread; a batch of 256 through 256 is split', async () => {
     const engine = await loadEngine({ threads: 2 });
     const rt = engine.runtime, p = rt.alloc(256 * 256 * 3);
     rt.wasm.gemmBiasRelu(1, 256, 256, p, 256, 1, p + 262144, 256, p + 524288, 256, 0, 1);
     expect(engine.splitJobs).toBe(0);
     rt.wasm.gemmBiasRelu(256, 256, 256, p, 256, 1, p + 262144, 256, p + 524288, 256, 0, 1);
     expect(engine.splitJobs).toBe(1);
-    expect(engine.splitParts).toBe(8); // 2^24 multiply-adds ≥ 2 threads · 4 parts · minWork 2^18: a 2 × 4 grid
-    rt.wasm.gemmBiasRelu(256, 64, 64, p, 64, 1, p + 262144, 64, p + 524288, 64, 0, 1);
-    expect([engine.splitJobs, engine.splitParts]).toEqual([2, 8 + 4]); // 2^20 / 2^18: 4 parts
+    expect(engine.splitParts).toBe(8); // 2^24 multiply-adds = 8 · minWork 2^21 (= 2 threads · 4 parts): a 2 × 4 grid
+    rt.wasm.gemmBiasRelu(256, 64, 64, p, 64, 1, p + 262144, 64, p + 524288, 64, 0, 1); // 2^20: a 64/64 layer stays on one
+    expect(engine.splitJobs).toBe(1);
+    rt.wasm.gemmBiasRelu(256, 64, 128, p, 128, 1, p + 262144, 64, p + 524288, 64, 0, 1); // 2^21: one part a thread
+    expect([engine.splitJobs, engine.splitParts]).toEqual([2, 8 + 2]);
     await engine.close();
   });
 

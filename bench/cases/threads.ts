@@ -39,13 +39,15 @@ async function casesOf(engine: Engine, label: string): Promise<Case[]> {
 
 export interface ThreadsResult {
   rows: ThreadRow[];
-  /** The two-thread ceiling (bench/lib/core-ceiling.ts) before each case and after the last: what two threads
-   *  of pure arithmetic got on this machine then, ÷ one (2 on idle cores). */
-  ceiling: number[];
+  /** The two-thread ceilings (bench/lib/core-ceiling.ts) before each case and after the last: what two threads
+   *  of pure arithmetic (peak) and of an L2-resident GEMM each on its own memory (gemm) got on this machine
+   *  then, ÷ one (2 on idle cores). */
+  ceiling: { peak: number; gemm: number }[];
 }
 
 export async function threadsSection(ctx: BenchContext, threads = Math.min(2, availableParallelism())): Promise<ThreadsResult> {
-  const probe = CeilingProbe.start(), ceiling: number[] = [];
+  const probe = CeilingProbe.start(), ceiling: ThreadsResult['ceiling'] = [];
+  const measure = async () => { ceiling.push({ peak: await probe.measure('peak'), gemm: await probe.measure('gemm') }); };
   // Both engines run the kernel variants the one-thread engine's calibration chose: two calibrations on a
   // busy host may choose differently, and the ratio is to show the threads, not the variants.
   const one = await loadEngine({ threads: 1 });
@@ -57,7 +59,7 @@ export async function threadsSection(ctx: BenchContext, threads = Math.min(2, av
   const timing = { ...ctx.timing, rounds: ctx.timing.rounds * 4, maxTime: ctx.timing.maxTime / 4 };
   const res: Record<string, Stat> = {};
   for (let i = 0; i < a.length; i++) {
-    ceiling.push(await probe.measure());
+    await measure();
     const groups: Group[] = [{ impl: '1 thread', cases: [a[i]] }, { impl: `${threads} threads`, cases: [b[i]] }];
     Object.assign(res, await runGroups(groups, timing, () => timing));
   }
@@ -65,16 +67,16 @@ export async function threadsSection(ctx: BenchContext, threads = Math.min(2, av
   const rows: ThreadRow[] = a.map((c, i) => ({
     name: c.name.slice(2), one: res[c.name], many: res[b[i].name], unit: c.name.includes('training step') ? 'step' : 'update',
   }));
-  ceiling.push(await probe.measure());
+  await measure();
   await probe.close();
   return { rows, ceiling };
 }
 
-/** The line under the table: the machine's two-thread ceiling while the cases ran. */
-export function ceilingLine(ceiling: number[]): string {
-  return `two-thread ceiling of this machine (bench/lib/core-ceiling.ts: the peak loop on two threads at once ÷ on one; ` +
-    `2.00 on two idle cores, less when the host runs other work on them), before each case and after the last: ` +
-    ceiling.map((c) => c.toFixed(2)).join(', ');
+/** The line under the table: the machine's two-thread ceilings while the cases ran. */
+export function ceilingLine(ceiling: ThreadsResult['ceiling']): string {
+  return 'two-thread ceilings of this machine before each case and after the last (bench/lib/core-ceiling.ts: a loop on two ' +
+    'threads at once ÷ on one, each on its own memory; 2.00 on two idle cores, less when the host runs other work on them): ' +
+    `peak loop ${ceiling.map((c) => c.peak.toFixed(2)).join(', ')}; L2-resident 256³ GEMM ${ceiling.map((c) => c.gemm.toFixed(2)).join(', ')}`;
 }
 
 export function threadsTable(rows: ThreadRow[], threads: number): string {

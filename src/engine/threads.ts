@@ -13,7 +13,8 @@ import {
 
 /** What a threaded engine splits and how long its threads spin before they sleep. */
 export interface ThreadTuning {
-  /** A GEMM is split when m·n·k ≥ minWork (below it, one thread is faster: bench/README.md). */
+  /** A GEMM is split when m·n·k ≥ minWork (README, Threads: at 2¹⁸ the 64/64 update was split too, faster on
+   *  average but up to 1.38× slower in a busy spell of the host; 2²¹ keeps it on one thread). */
   minWork: number;
   /** Adam and Polyak are split over vectors of at least minElements floats. */
   minElements: number;
@@ -29,7 +30,7 @@ export interface ThreadTuning {
 }
 
 export const DEFAULT_TUNING: ThreadTuning = {
-  minWork: 1 << 18, minElements: 1 << 15, callerSpins: 1 << 20, workerSpins: 1 << 17, callerSteals: 1, partsPerThread: 4,
+  minWork: 1 << 21, minElements: 1 << 15, callerSpins: 1 << 20, workerSpins: 1 << 17, callerSteals: 1, partsPerThread: 4,
 };
 
 export interface ThreadedExports extends EngineExports {
