@@ -28,7 +28,8 @@ import { block4x8, block4x4, tailColumns } from './gemm-blocks';
 import { rowTimesMatrix } from './gemm-row';
 import { tile4x4 } from './transpose';
 import { nn4x8, nn2x16, nn4x8Lanes, tn4x8, tn2x16, tn4x8Lanes } from './gemm-packed';
-import { splitGemm, threads, partsFor, minWork, jobArgs, beginJob, endJob, partBegin, partEnd, firstCallerPart, nextCallerPart, partDone, callerControl, NO_PART } from './thread-sync';
+import { splitGemm, threads, partsFor, minWork, jobArgs, partBegin, partEnd } from './thread-sync';
+import { shareJob } from './thread-jobs';
 import { ThreadJob, GemmArg as G } from '../src/engine/thread-control';
 
 type NNDriver = (m: i32, n: i32, k: i32, a: usize, aRow: usize, b: usize, bRow: usize, c: usize, cRow: usize,
@@ -260,13 +261,7 @@ function runSplit(job: ThreadJob, m: i32, n: i32, k: i32, a: usize, ars: i32, ac
   store<i32>(args + (<usize>G.Relu << 2), relu ? 1 : 0); store<u32>(args + (<usize>G.H << 2), <u32>h);
   store<i32>(args + (<usize>G.HCols << 2), hCols); store<i32>(args + (<usize>G.HAct << 2), hAct);
   store<i32>(args + (<usize>G.RowParts << 2), rowParts); store<i32>(args + (<usize>G.ColParts << 2), colParts);
-  beginJob(job, parts);
-  const ctl = callerControl();
-  for (let part = firstCallerPart(ctl); part != NO_PART; part = nextCallerPart(ctl)) {
-    gemmPart(job, args, part, parts);
-    partDone(ctl);
-  }
-  endJob();
+  shareJob(job, parts);
   return true;
 }
 

@@ -1,5 +1,6 @@
 // Optimiser and target-network updates over flat float32 parameter vectors of length n.
-import { splitElements, partsFor, jobArgs, beginJob, endJob, partBegin, partEnd, firstCallerPart, nextCallerPart, partDone, callerControl, minElements, NO_PART } from './thread-sync';
+import { splitElements, partsFor, jobArgs, partBegin, partEnd, minElements } from './thread-sync';
+import { shareJob } from './thread-jobs';
 import { ThreadJob, UpdateArg as U } from '../src/engine/thread-control';
 
 // Adam (Kingma & Ba), PyTorch semantics, with optional coupled L2 weight decay:
@@ -25,11 +26,7 @@ export function adamStep(p: usize, g: usize, m: usize, v: usize, n: i32,
     store<f32>(args + (<usize>U.Beta1 << 2), beta1); store<f32>(args + (<usize>U.Beta2 << 2), beta2);
     store<f32>(args + (<usize>U.Eps << 2), eps); store<f32>(args + (<usize>U.WeightDecay << 2), weightDecay);
     store<f32>(args + (<usize>U.StepSize << 2), stepSize); store<f32>(args + (<usize>U.InvSqrtBc2 << 2), invSqrtBc2);
-    const ctl = callerControl(), parts = partsFor(n, minElements());
-    beginJob(ThreadJob.Adam, parts);
-    let mine = 0;
-    for (let part = firstCallerPart(ctl); part != NO_PART; part = nextCallerPart(ctl)) { mine |= adamPart(args, part, parts); partDone(ctl); }
-    return endJob() | mine;
+    return shareJob(ThreadJob.Adam, partsFor(n, minElements()));
   }
   return adamRange(p, g, m, v, n, beta1, beta2, eps, weightDecay, stepSize, invSqrtBc2);
 }
@@ -112,11 +109,7 @@ export function polyak(target: usize, source: usize, n: i32, tau: f32): i32 {
     const args = jobArgs();
     store<u32>(args + (<usize>U.P << 2), <u32>target); store<u32>(args + (<usize>U.G << 2), <u32>source);
     store<i32>(args + (<usize>U.N << 2), n); store<f32>(args + (<usize>U.Tau << 2), tau);
-    const ctl = callerControl(), parts = partsFor(n, minElements());
-    beginJob(ThreadJob.Polyak, parts);
-    let mine = 0;
-    for (let part = firstCallerPart(ctl); part != NO_PART; part = nextCallerPart(ctl)) { mine |= polyakPart(args, part, parts); partDone(ctl); }
-    return endJob() | mine;
+    return shareJob(ThreadJob.Polyak, partsFor(n, minElements()));
   }
   return polyakRange(target, source, n, tau);
 }

@@ -3,11 +3,11 @@
 // closes. For each job it claims parts of what the calling thread split (gemm.ts runSplit, optim.ts) until
 // none is left — about its share; fewer when its core is slower than the caller's.
 import { waitForJob, claimBack, partsOf, partDone, quitRequested, jobOf, argsOf, reportNonFinite, NO_PART } from './thread-sync';
-import { gemmPart, usePackBuffer } from './gemm';
+import { runPart } from './thread-jobs';
+import { usePackBuffer } from './gemm';
 import { useRowBuffer } from './gemm-row';
 import { usePanelBuffers } from './gemm-packed';
-import { adamPart, polyakPart } from './optim';
-import { ThreadJob, ThreadWord, THREAD_SCRATCH_BYTES } from '../src/engine/thread-control';
+import { ThreadWord } from '../src/engine/thread-control';
 
 export function threadLoop(ctl: usize, index: i32, scratch: usize): void {
   // This thread's scratch (THREAD_SCRATCH_BYTES): the dW panel 8 KiB, the running row 2 KiB (at 8 KiB), the
@@ -21,10 +21,8 @@ export function threadLoop(ctl: usize, index: i32, scratch: usize): void {
     seen = waitForJob(ctl, seen);
     if (quitRequested(ctl)) return;
     for (let part = claimBack(ctl); part != NO_PART; part = claimBack(ctl)) {
-      const job = jobOf(ctl), parts = partsOf(ctl); // read after the claim: a late claim may be a newer job's
-      if (job == ThreadJob.Adam) reportNonFinite(ctl, adamPart(args, part, parts));
-      else if (job == ThreadJob.Polyak) reportNonFinite(ctl, polyakPart(args, part, parts));
-      else gemmPart(job, args, part, parts);
+      // job and part count read after the claim: a late claim may be a newer job's
+      reportNonFinite(ctl, runPart(jobOf(ctl), args, part, partsOf(ctl)));
       atomic.add<i32>(ctl + (<usize>ThreadWord.WorkerParts << 2), 1);
       partDone(ctl);
     }

@@ -53,7 +53,7 @@ export function threadsInit(ctl: usize, threads: i32): void {
 @inline export function splitGemm(m: i32, n: i32, k: i32): bool {
   if (!ASC_FEATURE_THREADS) return false;
   if (threadCount < 2) return false;
-  return <i64>m * <i64>n * <i64>k >= <i64>load<i32>(word(control, W.MinWork));
+  return <i64>m * <i64>n * <i64>k >= <i64>minWork();
 }
 
 /** How many parts a job of `work` units is cut into, given `unit`, the work worth one part (the split
@@ -78,7 +78,7 @@ export function partsFor(work: i64, unit: i64): i32 {
 @inline export function splitElements(n: i32): bool {
   if (!ASC_FEATURE_THREADS) return false;
   if (threadCount < 2) return false;
-  return n >= load<i32>(word(control, W.MinElements));
+  return n >= minElements();
 }
 
 /** Caller: hands out the job whose arguments are written, in `parts` parts (workers start on it). */
