@@ -3,7 +3,8 @@
 // interleaved; each split job in as many parts as the default partsPerThread allows (2 threads × 4). The
 // smallest m·n·k where two threads win is the default minWork (src/engine/threads.ts).
 //   npm run bench:threads-threshold
-import { loadEngine, type Engine, type KernelsOption } from '../src/index.js';
+import { loadEngine, type Engine } from '../src/index.js';
+import { sameKernels } from './lib/agents.js';
 import { nonZero } from './lib/data.js';
 
 const SIZES: [number, number, number][] = [ // batch × in × out
@@ -34,8 +35,7 @@ function forms(engine: Engine, [batch, nIn, nOut]: [number, number, number]): Re
 
 // Both run the variants the one-thread engine's calibration chose (two calibrations on a busy host may differ).
 const one = await loadEngine({ threads: 1 });
-const { forward, dx, dw } = one.kernelInfo();
-const two = await loadEngine({ threads: 2, threadTuning: { minWork: 0 }, kernels: { forward, dx, dw } as KernelsOption });
+const two = await loadEngine({ threads: 2, threadTuning: { minWork: 0 }, kernels: sameKernels(one) });
 console.log('| batch×in×out | m·n·k | form | 1 thread | 2 threads | 2 / 1 |\n|:--|--:|:--|--:|--:|--:|');
 for (const size of SIZES) {
   const f1 = forms(one, size), f2 = forms(two, size);

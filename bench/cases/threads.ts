@@ -3,10 +3,10 @@
 // training steps on HalfCheetah-v5 with its preset (256/256, batch 256: act + env step + store + update).
 // Both compute the same bits (test/threads.test.ts); this is what the second core buys.
 import { availableParallelism } from 'node:os';
-import { createEnv, loadEngine, TD3, TD3_PRESETS, Trainer, type Engine, type KernelsOption } from '../../src/index.js';
+import { createEnv, loadEngine, TD3, TD3_PRESETS, Trainer, type Engine } from '../../src/index.js';
 import { runGroups, type Case, type Group, type Stat } from '../lib/harness.js';
 import type { BenchContext } from '../lib/context.js';
-import { makeAgent } from '../lib/agents.js';
+import { makeAgent, sameKernels } from '../lib/agents.js';
 import { CeilingProbe } from '../lib/core-ceiling.js';
 
 export interface ThreadRow { name: string; one: Stat; many: Stat; unit: 'update' | 'step' }
@@ -51,8 +51,7 @@ export async function threadsSection(ctx: BenchContext, threads = Math.min(2, av
   // Both engines run the kernel variants the one-thread engine's calibration chose: two calibrations on a
   // busy host may choose differently, and the ratio is to show the threads, not the variants.
   const one = await loadEngine({ threads: 1 });
-  const { forward, dx, dw } = one.kernelInfo();
-  const many = await loadEngine({ threads, kernels: { forward, dx, dw } as KernelsOption });
+  const many = await loadEngine({ threads, kernels: sameKernels(one) });
   const a = await casesOf(one, '1'), b = await casesOf(many, String(threads));
   // Case by case, one thread and two alternating every maxTime/4 s (4× the rounds, the same sampling time):
   // a busy spell of the host (seconds, on a shared VM) then falls on both sides, not on one group's cases.

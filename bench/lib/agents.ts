@@ -1,10 +1,18 @@
 // DDPG and TD3 agents for the benchmarks: Pendulum-v1 shapes (obs 3, action 1 in [−2, 2]), both nets with
 // the same hidden sizes, the action joining the critic at its input (the default), a replay buffer of real
-// Pendulum transitions. Agents made with the same arguments start bit-identical (weights, replay, RNGs).
-import { DDPG, ReplayBuffer, TD3, type DdpgConfigInput, type Engine } from '../../src/index.js';
+// Pendulum transitions. Agents made with the same arguments start bit-identical (weights, replay, RNGs) — and
+// run the same kernels on engines loaded with sameKernels.
+import { DDPG, ReplayBuffer, TD3, type DdpgConfigInput, type Engine, type KernelsOption } from '../../src/index.js';
 import { fillPendulum } from './data.js';
 
 export const FILL = 5_000;
+
+/** The kernel variants `engine` runs, as a loadEngine({ kernels }) option: an engine loaded with it runs the same
+ *  ones (two calibrations on a busy host may choose differently, which a comparison of builds must not mix in). */
+export function sameKernels(engine: Engine): KernelsOption {
+  const { forward, dx, dw } = engine.kernelInfo();
+  return { forward, dx, dw } as KernelsOption;
+}
 
 export function pendulumConfig(hidden: number[], extra: Partial<DdpgConfigInput> = {}): DdpgConfigInput {
   return {

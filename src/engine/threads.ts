@@ -192,17 +192,22 @@ export class EngineThreads {
 
   /** Jobs run split across the threads so far. */
   get splitJobs(): number {
-    return new Int32Array(this.memory.buffer)[(this.ctl >>> 2) + ThreadWord.SplitJobs];
+    return this.word(ThreadWord.SplitJobs);
   }
 
   /** Parts those jobs were cut into. */
   get splitParts(): number {
-    return new Int32Array(this.memory.buffer)[(this.ctl >>> 2) + ThreadWord.SplitParts];
+    return this.word(ThreadWord.SplitParts);
   }
 
   /** Parts of those jobs the workers computed (the caller computes the rest). */
   get workerParts(): number {
-    return Atomics.load(new Int32Array(this.memory.buffer), (this.ctl >>> 2) + ThreadWord.WorkerParts);
+    return this.word(ThreadWord.WorkerParts);
+  }
+
+  /** A word of the control block, read atomically (a view made now: the memory may have grown). */
+  private word(w: ThreadWord): number {
+    return Atomics.load(new Int32Array(this.memory.buffer), (this.ctl >>> 2) + w);
   }
 
   /** Throws the recorded failure, if a worker failed. */
@@ -216,8 +221,7 @@ export class EngineThreads {
   translate(error: unknown): unknown {
     if (!(error instanceof WebAssembly.RuntimeError)) return error;
     if (!this.failure) {
-      const i32 = new Int32Array(this.memory.buffer);
-      const failed = Atomics.load(i32, (this.ctl >>> 2) + ThreadWord.Failed);
+      const failed = this.word(ThreadWord.Failed);
       let who = `0 (the calling thread) of ${this.count}`, text = error.message;
       if (failed > 0) {
         const bytes = new Uint8Array(this.memory.buffer, this.ctl + THREAD_MESSAGE_OFFSET, THREAD_MESSAGE_BYTES);
