@@ -16,7 +16,11 @@ export function threadLoop(ctl: usize, index: i32, scratch: usize): void {
   useRowBuffer(scratch + 8192);
   usePanelBuffers(scratch + 16384, scratch + 24576);
   const args = argsOf(ctl);
-  let seen = atomic.load<i32>(ctl + (<usize>ThreadWord.Generation << 2));
+  // Generation 0: the control block as allocated, before any job. Not the generation read now: the caller may
+  // hand out its first job between this worker's 'ready' and this line (one busy CPU), and a worker that took
+  // that job's generation as already seen would wait for the next one — forever with the static schedule,
+  // whose caller waits for the worker's parts.
+  let seen = 0;
   while (true) {
     seen = waitForJob(ctl, seen);
     if (quitRequested(ctl)) return;

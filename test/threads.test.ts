@@ -310,6 +310,35 @@ describe('the threads\' lifecycle', () => {
     expect(without.stderr.trim()).toBe('ddpg-wasm: 2 threads asked for, running on 1: this JavaScript host has no SharedArrayBuffer');
   });
 
+  it('on one CPU, a job handed out right after loadEngine reaches every worker (static schedule: the caller waits for their parts)', () => {
+    // taskset -c 0: the workers share the caller's CPU, so the first job is handed out before a worker has run
+    // past its 'ready'. A worker that took the generation it found then as already seen missed that job, and
+    // with callerSteals 0 the caller waited for its parts forever (this test then ran into the timeout at once).
+    const index = join(import.meta.dirname, '..', 'dist', 'index.js');
+    const script = `
+      const { loadEngine } = await import(${JSON.stringify(index)});
+      const m = 37, n = 70, k = 21, fill = (f, at, len, s) => { for (let i = 0; i < len; i++) f[at + i] = ((i * s) % 17) / 8 - 1; };
+      const product = async (threads) => {
+        const e = await loadEngine({ threads, threadTuning: { minWork: 0, callerSteals: 0 } });
+        const rt = e.runtime, a = rt.alloc(m * k), b = rt.alloc(k * n), c = rt.alloc(m * n);
+        fill(rt.f32, a >>> 2, m * k, 5); fill(rt.f32, b >>> 2, k * n, 3);
+        rt.wasm.gemm(m, n, k, a, k, 1, b, n, c, n, 0);
+        const out = [Array.from(rt.f32.subarray(c >>> 2, (c >>> 2) + m * n)).join(), e.splitJobs, e.workerParts];
+        await e.close();
+        return out;
+      };
+      const [one] = await product(1);
+      for (let round = 0; round < 8; round++) for (const threads of [2, 3]) {
+        const [bits, split, byWorkers] = await product(threads);
+        if (bits !== one || split !== 1 || byWorkers < 1) throw new Error('round ' + round + ', ' + threads + ' threads: ' + (bits === one) + ' ' + split + ' ' + byWorkers);
+      }
+      console.log('16 engines, each first job split and shared');`;
+    const r = spawnSync('taskset', ['-c', '0', process.execPath, '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.error === undefined ? 'ran' : String(r.error), 'taskset (util-linux) on CPU 0, 60 s at most: a deadlock runs into it').toBe('ran');
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe('16 engines, each first job split and shared');
+  });
+
   it('refuses bad thread counts and tuning with typed errors', async () => {
     for (const threads of [0, -1, 1.5, 65, NaN, '2', null]) {
       await expect(loadEngine({ threads: threads as number })).rejects.toThrow(DdpgInputError);

@@ -163,6 +163,7 @@ export class EngineThreads {
     const ctl = runtime.alloc(THREAD_CONTROL_BYTES / 4);
     const i32 = runtime.i32;
     const w = (word: ThreadWord, value: number): void => { i32[(ctl >>> 2) + word] = value; };
+    w(ThreadWord.Generation, 0); // no job yet: each worker waits for a generation other than 0 (thread-loop.ts)
     w(ThreadWord.Threads, threads);
     w(ThreadWord.MinWork, Math.min(tuning.minWork, 2 ** 31 - 1));
     w(ThreadWord.MinElements, tuning.minElements);
