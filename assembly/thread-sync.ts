@@ -107,12 +107,12 @@ export function endJob(): i32 {
     const d = atomic.load<i32>(done);
     if (atomic.load<i32>(word(ctl, W.Failed)) > 0) unreachable();
     if (d >= need) break;
-    if (++spins >= spinLimit) {
-      atomic.store<i32>(word(ctl, W.CallerWaiting), 1);
-      memory.atomic.wait32(done, d, 1_000_000); // 1 ms at most, then look again
-      atomic.store<i32>(word(ctl, W.CallerWaiting), 0);
-      spins = 0;
-    }
+    // Spin first (a part in progress usually ends within it), then sleep — and once asleep, never spin again:
+    // a worker still busy after the spin is slow or off its core, which spinning would take from it.
+    if (spins < spinLimit) { spins++; continue; }
+    atomic.store<i32>(word(ctl, W.CallerWaiting), 1);
+    memory.atomic.wait32(done, d, 1_000_000); // 1 ms at most, then look again (Failed too)
+    atomic.store<i32>(word(ctl, W.CallerWaiting), 0);
   }
   store<i32>(word(ctl, W.SplitJobs), load<i32>(word(ctl, W.SplitJobs)) + 1);
   store<i32>(word(ctl, W.SplitParts), load<i32>(word(ctl, W.SplitParts)) + need);
@@ -134,14 +134,15 @@ export function waitForJob(ctl: usize, seen: i32): i32 {
   while (true) {
     const g = atomic.load<i32>(gen);
     if (g != seen) return g;
-    if (++spins >= spinLimit) {
-      // 2 ms at most, then look again: a wakeup that goes astray costs no more than that (and the caller
-      // takes every part nobody claimed, so nothing waits for a worker that is not running).
-      atomic.add<i32>(word(ctl, W.Sleepers), 1);
-      memory.atomic.wait32(gen, seen, 2_000_000);
-      atomic.sub<i32>(word(ctl, W.Sleepers), 1);
-      spins = 0;
-    }
+    // Spin right after a job (the next one usually follows within it), then sleep until one comes — without
+    // spinning again after each timeout, so an idle engine's workers cost no CPU. No wakeup goes astray: the
+    // caller bumps Generation before it reads Sleepers and this thread counts itself in Sleepers before wait32
+    // compares Generation (both seq-cst), so either the caller sees a sleeper and notifies or wait32 returns at
+    // once; the 100 ms timeout is a second line of defence only.
+    if (spins < spinLimit) { spins++; continue; }
+    atomic.add<i32>(word(ctl, W.Sleepers), 1);
+    memory.atomic.wait32(gen, seen, 100_000_000);
+    atomic.sub<i32>(word(ctl, W.Sleepers), 1);
   }
 }
 
