@@ -17,7 +17,7 @@
 // front only grows and back only shrinks within a job, so a claim made after a job ran out is invalid
 // whatever the next job is, and a valid claim is a part of the current job (its arguments are written
 // before Claims is reset).
-import { ThreadWord as W, JOB_ARGS_WORD } from '../src/engine/thread-control';
+import { ThreadWord as W, JOB_ARGS_WORD, THREADS_STALLED } from '../src/engine/thread-control';
 
 /** The control block (0: this instance runs alone) and the thread count, set by threadsInit on the caller. */
 let control: usize = 0;
@@ -101,8 +101,8 @@ export function beginJob(job: i32, parts: i32): void {
 export function endJob(): i32 {
   if (!ASC_FEATURE_THREADS) return 0;
   const ctl = control, need = jobParts, done = word(ctl, W.Done);
-  const spinLimit = load<i32>(word(ctl, W.CallerSpins));
-  let spins = 0;
+  const spinLimit = load<i32>(word(ctl, W.CallerSpins)), stallMs = load<i32>(word(ctl, W.StallMs));
+  let spins = 0, waits = 0, seen = -1;
   while (true) {
     const d = atomic.load<i32>(done);
     if (atomic.load<i32>(word(ctl, W.Failed)) > 0) unreachable();
@@ -110,9 +110,14 @@ export function endJob(): i32 {
     // Spin first (a part in progress usually ends within it), then sleep — and once asleep, never spin again:
     // a worker still busy after the spin is slow or off its core, which spinning would take from it.
     if (spins < spinLimit) { spins++; continue; }
+    if (d != seen) { seen = d; waits = 0; } // a part finished: the stall clock starts again
+    // About stallMs ms asleep with no part finishing: a worker stopped without throwing (terminated, killed).
+    // Recorded unless a worker is recording its own failure right now (then the next look traps on it).
+    if (waits >= stallMs && atomic.cmpxchg<i32>(word(ctl, W.Failed), 0, THREADS_STALLED) == 0) unreachable();
     atomic.store<i32>(word(ctl, W.CallerWaiting), 1);
     memory.atomic.wait32(done, d, 1_000_000); // 1 ms at most, then look again (Failed too)
     atomic.store<i32>(word(ctl, W.CallerWaiting), 0);
+    waits++;
   }
   store<i32>(word(ctl, W.SplitJobs), load<i32>(word(ctl, W.SplitJobs)) + 1);
   store<i32>(word(ctl, W.SplitParts), load<i32>(word(ctl, W.SplitParts)) + need);

@@ -273,6 +273,44 @@ describe('the threads\' lifecycle', () => {
     await engine.close();
   });
 
+  it('a worker that stops without an error (terminated): the caller gives up after stallMs with an EngineThreadError; with the dynamic schedule it computes the parts itself', async () => {
+    const m = 37, n = 70, k = 21, a0 = rand(m * k, 1, 31), b0 = rand(k * n, 1, 32);
+    const product = (engine: Engine, accumulate = 0) => {
+      const rt = engine.runtime, a = rt.alloc(m * k), b = rt.alloc(k * n), c = rt.alloc(m * n);
+      rt.f32.set(a0, a >>> 2); rt.f32.set(b0, b >>> 2);
+      return () => { rt.wasm.gemm(m, n, k, a, k, 1, b, n, c, n, accumulate); return rt.f32.slice(c >>> 2, (c >>> 2) + m * n); };
+    };
+    const expected = product(engines[0])();
+    const stopWorker = async (engine: Engine) => {
+      const worker = (engine as unknown as { pool: { workers: { terminate(): void; exited: Promise<void> }[] } }).pool.workers[0];
+      worker.terminate(); // as a browser may end a Web Worker: no catch runs, nothing is recorded
+      await worker.exited;
+    };
+    // Static schedule: parts 1… are the workers', so the caller waits — stallMs (300) with none finishing.
+    const stuck = await loadEngine({ threads: 2, threadTuning: { ...SPLIT_ALWAYS, callerSteals: 0, stallMs: 300 } });
+    const run = product(stuck);
+    expect(bitDiffs(run(), expected)).toEqual([]);
+    await stopWorker(stuck);
+    const t0 = performance.now();
+    let error: unknown;
+    try { run(); } catch (e) { error = e; }
+    const waited = performance.now() - t0;
+    expect(error).toBeInstanceOf(EngineThreadError);
+    expect((error as Error).message).toBe('engine threads stalled: no part of a split job finished for 300 ms (threadTuning.stallMs) — ' +
+      'a worker thread stopped without an error (terminated or killed); the engine cannot be used any more');
+    expect(waited).toBeGreaterThanOrEqual(300);
+    expect(waited).toBeLessThan(30_000);
+    expect(() => run()).toThrow(error as Error); // every later call
+    await stuck.close();
+    // Dynamic schedule (the default): the caller takes every part nobody claims — same bits, no error.
+    const alone = await loadEngine({ threads: 3, threadTuning: { ...SPLIT_ALWAYS, stallMs: 300 } });
+    const again = product(alone);
+    await stopWorker(alone);
+    for (let i = 0; i < 20; i++) expect(bitDiffs(again(), expected)).toEqual([]);
+    expect(alone.splitJobs).toBe(20);
+    await alone.close();
+  });
+
   it('a trap on the calling thread (dynamic schedule: it may take the bad part itself) is named as the calling thread', async () => {
     const engine = await loadEngine({ threads: 2, threadTuning: SPLIT_ALWAYS });
     const rt = engine.runtime, m = 64, n = 64, k = 64;
@@ -367,7 +405,7 @@ describe('the threads\' lifecycle', () => {
     await expect(loadEngine({ threads: 2, threadTuning: { minWrok: 1 } as never })).rejects.toThrow(/unknown option 'minWrok'/);
     await expect(loadEngine({ threads: 2, threadTuning: { minWork: -1 } })).rejects.toThrow(/minWork must be an integer/);
     for (const key of Object.keys(DEFAULT_TUNING) as (keyof typeof DEFAULT_TUNING)[]) {
-      const [low, high] = key === 'callerSteals' ? [-1, 2] : key === 'partsPerThread' ? [0, 65] : [-1, 2 ** 31];
+      const [low, high] = key === 'callerSteals' ? [-1, 2] : key === 'partsPerThread' ? [0, 65] : key === 'stallMs' ? [0, 2 ** 31] : [-1, 2 ** 31];
       for (const bad of [low, high, 1.5, NaN, '4', null, [4]]) {
         await expect(loadEngine({ threads: 2, threadTuning: { [key]: bad } as never }), `${key} = ${String(bad)}`)
           .rejects.toThrow(new RegExp(`${key} must be an integer from`));

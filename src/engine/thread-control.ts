@@ -12,6 +12,8 @@ export const THREAD_MESSAGE_BYTES = 256;
 export const THREAD_SCRATCH_BYTES = 163840;
 /** The most threads one engine runs (the calling thread included). */
 export const MAX_THREADS = 64;
+/** ThreadWord.Failed when the calling thread gave up waiting for a split job's parts (ThreadWord.StallMs). */
+export const THREADS_STALLED = -2;
 /** The most parts a thread's share of a job is cut into (ThreadWord.PartsPerThread ≤ this). */
 export const MAX_PARTS_PER_THREAD = 64;
 
@@ -22,7 +24,8 @@ export enum ThreadWord {
   Done = 1,
   /** 1: workers return from their loop at the next generation. */
   Quit = 2,
-  /** 0, or 1 + the index of the first worker that threw (its message is at THREAD_MESSAGE_OFFSET). */
+  /** 0, or 1 + the index of the first worker that threw (its message is at THREAD_MESSAGE_OFFSET), −1 while that
+   *  worker writes its message, or THREADS_STALLED (the calling thread gave up waiting: StallMs). */
   Failed = 3,
   /** Threads taking part, the calling thread included. */
   Threads = 4,
@@ -58,6 +61,9 @@ export enum ThreadWord {
   SplitParts = 18,
   /** The current job's part count. */
   Parts = 19,
+  /** The calling thread gives up on a split job after about this many ms in wait32 with no part finishing: a
+   *  worker that stopped without a word (a Web Worker the browser terminated) is then an error, not a hang. */
+  StallMs = 20,
 }
 
 export enum ThreadJob {

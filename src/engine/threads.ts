@@ -8,7 +8,7 @@ import { EngineThreadError } from '../errors.js';
 import type { EngineExports } from './abi.js';
 import type { Runtime } from './runtime.js';
 import {
-  THREAD_CONTROL_BYTES, THREAD_MESSAGE_BYTES, THREAD_MESSAGE_OFFSET, THREAD_SCRATCH_BYTES, ThreadWord,
+  THREAD_CONTROL_BYTES, THREAD_MESSAGE_BYTES, THREAD_MESSAGE_OFFSET, THREAD_SCRATCH_BYTES, THREADS_STALLED, ThreadWord,
 } from './thread-control.js';
 
 /** What a threaded engine splits and how long its threads spin before they sleep. */
@@ -27,10 +27,15 @@ export interface ThreadTuning {
   /** A split job has work ÷ minWork (or length ÷ minElements) parts, at least one per thread and at most this
    *  many per thread (1 to MAX_PARTS_PER_THREAD): a thread whose core is slower claims fewer of them. */
   partsPerThread: number;
+  /** The calling thread waits at most about this long (ms) for a split job's parts with none finishing, then
+   *  throws EngineThreadError: a worker that stopped without an error (a Web Worker the browser terminated) is
+   *  then an error, not a hang. A part takes well under a millisecond to tens of them. */
+  stallMs: number;
 }
 
 export const DEFAULT_TUNING: ThreadTuning = {
   minWork: 1 << 21, minElements: 1 << 15, callerSpins: 1 << 20, workerSpins: 1 << 17, callerSteals: 1, partsPerThread: 4,
+  stallMs: 60_000,
 };
 
 export interface ThreadedExports extends EngineExports {
@@ -171,6 +176,7 @@ export class EngineThreads {
     w(ThreadWord.WorkerSpins, tuning.workerSpins);
     w(ThreadWord.CallerSteals, tuning.callerSteals);
     w(ThreadWord.PartsPerThread, tuning.partsPerThread);
+    w(ThreadWord.StallMs, tuning.stallMs);
     const workers: WorkerHandle[] = [];
     for (let index = 1; index < threads; index++) {
       const scratch = runtime.alloc(THREAD_SCRATCH_BYTES / 4);
@@ -224,6 +230,12 @@ export class EngineThreads {
     if (!this.failure) {
       const failed = this.word(ThreadWord.Failed);
       let who = `0 (the calling thread) of ${this.count}`, text = error.message;
+      if (failed === THREADS_STALLED) {
+        const ms = this.word(ThreadWord.StallMs);
+        this.failure = new EngineThreadError(`engine threads stalled: no part of a split job finished for ${ms} ms (threadTuning.stallMs) — ` +
+          'a worker thread stopped without an error (terminated or killed); the engine cannot be used any more');
+        return this.failure;
+      }
       if (failed > 0) {
         const bytes = new Uint8Array(this.memory.buffer, this.ctl + THREAD_MESSAGE_OFFSET, THREAD_MESSAGE_BYTES);
         const end = bytes.indexOf(0);

@@ -196,7 +196,7 @@ function checkTuning(value: Partial<ThreadTuning> | undefined): ThreadTuning {
   const tuning = { ...DEFAULT_TUNING, ...value };
   for (const [key, v] of Object.entries(tuning)) {
     const [min, max, maxText] = key === 'callerSteals' ? [0, 1, '1'] : key === 'partsPerThread'
-      ? [1, MAX_PARTS_PER_THREAD, String(MAX_PARTS_PER_THREAD)] : [0, 2 ** 31 - 1, '2^31 − 1'];
+      ? [1, MAX_PARTS_PER_THREAD, String(MAX_PARTS_PER_THREAD)] : [key === 'stallMs' ? 1 : 0, 2 ** 31 - 1, '2^31 − 1'];
     if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
       fail(`loadEngine({ threadTuning }): ${key} must be an integer from ${min} to ${maxText}, got ${JSON.stringify(v)}`);
     }
