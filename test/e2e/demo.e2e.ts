@@ -77,7 +77,7 @@ describe('browser demo', () => {
   it('a TD3 training checkpoint (our CLI, TD3 preset) loads with "Load a policy…" and swings the pendulum up', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ddpg-e2e-td3-'));
     execFileSync(process.execPath, ['dist/cli/main.js', 'train', '--algo', 'td3', '--env', 'Pendulum-v1', '--seed', '2', '--quiet',
-      '--eval-episodes', '0', '--out', dir], { stdio: 'ignore' });
+      '--eval-episodes', '0', '--out', dir], { stdio: 'ignore', timeout: 110_000 }); // a run that hangs fails the test instead of the whole CI run
     const { page } = b;
     await page.selectOption('#speed', '4');
     await page.setInputFiles('#policy-file', { name: 'td3-checkpoint.ddpg', mimeType: 'application/octet-stream', buffer: readFileSync(join(dir, 'checkpoint.ddpg')) });

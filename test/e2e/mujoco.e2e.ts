@@ -130,7 +130,7 @@ describe('MuJoCo page', () => {
     const steps = 1500;
     execFileSync(process.execPath, ['dist/cli/main.js', 'train', '--env', 'InvertedDoublePendulum-v5', '--algo', 'td3', '--steps', String(steps),
       '--actor-hidden', '32,32', '--critic-hidden', '32,32', '--buffer-size', '5000', '--seed', '3', '--quiet', '--eval-episodes', '0',
-      '--out', dir], { stdio: 'ignore' });
+      '--out', dir], { stdio: 'ignore', timeout: 110_000 }); // a run that hangs fails the test instead of the whole CI run
     const { page } = b;
     await page.setInputFiles('#policy-file', { name: 'idp-run.ddpg', mimeType: 'application/octet-stream', buffer: readFileSync(join(dir, 'checkpoint.ddpg')) });
     const loaded = await waitFor('the checkpoint to play', (x) => x.mode === 'watch' && /idp-run\.ddpg/.test(x.label), 10_000);
