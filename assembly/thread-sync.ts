@@ -112,8 +112,11 @@ export function endJob(): i32 {
     if (spins < spinLimit) { spins++; continue; }
     if (d != seen) { seen = d; waits = 0; } // a part finished: the stall clock starts again
     // About stallMs ms asleep with no part finishing: a worker stopped without throwing (terminated, killed).
-    // Recorded unless a worker is recording its own failure right now (then the next look traps on it).
-    if (waits >= stallMs && atomic.cmpxchg<i32>(word(ctl, W.Failed), 0, THREADS_STALLED) == 0) unreachable();
+    // Recorded unless a worker is recording its own failure right now (Failed −1: the next look traps on it) —
+    // and after twice as long given up on anyway: that worker may have been stopped in the middle of it.
+    if (waits >= stallMs) {
+      if (atomic.cmpxchg<i32>(word(ctl, W.Failed), 0, THREADS_STALLED) == 0 || waits - stallMs >= stallMs) unreachable();
+    }
     atomic.store<i32>(word(ctl, W.CallerWaiting), 1);
     memory.atomic.wait32(done, d, 1_000_000); // 1 ms at most, then look again (Failed too)
     atomic.store<i32>(word(ctl, W.CallerWaiting), 0);

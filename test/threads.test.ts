@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAgent, DdpgInputError, DEFAULT_TUNING, loadEngine, type Agent, type Engine } from '../src/index.js';
 import { EngineThreadError } from '../src/errors.js';
+import { ThreadWord } from '../src/engine/thread-control.js';
 import { makeEnv } from '../src/envs/index.js';
 import { Trainer } from '../src/rl/trainer.js';
 import { checkpointArrays, cli, metricsWithoutWall, tempDir } from './helpers/cli.js';
@@ -302,6 +303,18 @@ describe('the threads\' lifecycle', () => {
     expect(waited).toBeLessThan(30_000);
     expect(() => run()).toThrow(error as Error); // every later call
     await stuck.close();
+    // A worker stopped in the middle of recording its own failure leaves Failed at −1: the caller gives up after
+    // twice stallMs.
+    const halfway = await loadEngine({ threads: 2, threadTuning: { ...SPLIT_ALWAYS, callerSteals: 0, stallMs: 200 } });
+    const run2 = product(halfway);
+    await stopWorker(halfway);
+    const { ctl } = (halfway as unknown as { pool: { ctl: number } }).pool;
+    halfway.runtime.i32[(ctl >>> 2) + ThreadWord.Failed] = -1;
+    const t1 = performance.now();
+    expect(() => run2()).toThrow(new EngineThreadError('engine threads stalled: no part of a split job finished for 400 ms (threadTuning.stallMs) — ' +
+      'a worker thread failed and stopped before it could record why; the engine cannot be used any more'));
+    expect(performance.now() - t1).toBeGreaterThanOrEqual(400);
+    await halfway.close();
     // Dynamic schedule (the default): the caller takes every part nobody claims — same bits, no error.
     const alone = await loadEngine({ threads: 3, threadTuning: { ...SPLIT_ALWAYS, stallMs: 300 } });
     const again = product(alone);

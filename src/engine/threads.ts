@@ -230,10 +230,12 @@ export class EngineThreads {
     if (!this.failure) {
       const failed = this.word(ThreadWord.Failed);
       let who = `0 (the calling thread) of ${this.count}`, text = error.message;
-      if (failed === THREADS_STALLED) {
-        const ms = this.word(ThreadWord.StallMs);
+      if (failed === THREADS_STALLED || failed === -1) { // −1: a worker stopped while it was recording its own failure
+        const ms = this.word(ThreadWord.StallMs) * (failed === -1 ? 2 : 1);
+        const why = failed === -1 ? 'a worker thread failed and stopped before it could record why'
+          : 'a worker thread stopped without an error (terminated or killed)';
         this.failure = new EngineThreadError(`engine threads stalled: no part of a split job finished for ${ms} ms (threadTuning.stallMs) — ` +
-          'a worker thread stopped without an error (terminated or killed); the engine cannot be used any more');
+          `${why}; the engine cannot be used any more`);
         return this.failure;
       }
       if (failed > 0) {
