@@ -8,7 +8,8 @@ import { EngineThreadError } from '../errors.js';
 import type { EngineExports } from './abi.js';
 import type { Runtime } from './runtime.js';
 import {
-  THREAD_CONTROL_BYTES, THREAD_MESSAGE_BYTES, THREAD_MESSAGE_OFFSET, THREAD_SCRATCH_BYTES, THREADS_STALLED, ThreadWord,
+  MAX_PARTS_PER_THREAD, THREAD_CONTROL_BYTES, THREAD_MESSAGE_BYTES, THREAD_MESSAGE_OFFSET, THREAD_SCRATCH_BYTES, THREADS_STALLED,
+  ThreadWord,
 } from './thread-control.js';
 
 /** What a threaded engine splits and how long its threads spin before they sleep. */
@@ -36,6 +37,13 @@ export interface ThreadTuning {
 export const DEFAULT_TUNING: ThreadTuning = {
   minWork: 1 << 21, minElements: 1 << 15, callerSpins: 1 << 20, workerSpins: 1 << 17, callerSteals: 1, partsPerThread: 4,
   stallMs: 60_000,
+};
+
+const I32_MAX = 2 ** 31 - 1;
+/** The integers each tuning field may take, [min, max] (loadEngine refuses the rest). */
+export const TUNING_RANGES: Record<keyof ThreadTuning, [number, number]> = {
+  minWork: [0, I32_MAX], minElements: [0, I32_MAX], callerSpins: [0, I32_MAX], workerSpins: [0, I32_MAX],
+  callerSteals: [0, 1], partsPerThread: [1, MAX_PARTS_PER_THREAD], stallMs: [1, I32_MAX],
 };
 
 export interface ThreadedExports extends EngineExports {

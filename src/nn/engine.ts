@@ -4,9 +4,9 @@
 import { checkFinite, checkLength, checkOptions, fail } from '../errors.js';
 import { defaultEngineUrl, hostHasSimd, instantiateEngine, instantiateThreadedEngine, type WasmSource } from '../engine/load.js';
 import { Runtime } from '../engine/runtime.js';
-import { MAX_PARTS_PER_THREAD, MAX_THREADS } from '../engine/thread-control.js';
+import { MAX_THREADS } from '../engine/thread-control.js';
 import {
-  DEFAULT_TUNING, EngineThreads, guardedExports, threadsUnavailable, type ThreadedExports, type ThreadTuning,
+  DEFAULT_TUNING, EngineThreads, guardedExports, threadsUnavailable, TUNING_RANGES, type ThreadedExports, type ThreadTuning,
 } from '../engine/threads.js';
 import { chooseKernels, currentKernels, parseKernelsOption, type KernelInfo, type KernelsOption } from '../engine/kernels.js';
 import { Adam, type AdamOptions } from './adam.js';
@@ -195,9 +195,9 @@ function checkTuning(value: Partial<ThreadTuning> | undefined): ThreadTuning {
   checkOptions(value, 'loadEngine({ threadTuning })', Object.keys(DEFAULT_TUNING));
   const tuning = { ...DEFAULT_TUNING, ...value };
   for (const [key, v] of Object.entries(tuning)) {
-    const [min, max, maxText] = key === 'callerSteals' ? [0, 1, '1'] : key === 'partsPerThread'
-      ? [1, MAX_PARTS_PER_THREAD, String(MAX_PARTS_PER_THREAD)] : [key === 'stallMs' ? 1 : 0, 2 ** 31 - 1, '2^31 − 1'];
+    const [min, max] = TUNING_RANGES[key as keyof ThreadTuning];
     if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+      const maxText = max === 2 ** 31 - 1 ? '2^31 − 1' : String(max);
       fail(`loadEngine({ threadTuning }): ${key} must be an integer from ${min} to ${maxText}, got ${JSON.stringify(v)}`);
     }
   }
