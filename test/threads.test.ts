@@ -16,6 +16,16 @@ import { matmul64, randomArray } from './helpers/ref64.js';
 import { bitDiffs } from './helpers/bits.js';
 
 const rand = (n: number, scale: number, seed: number) => randomArray(n, `threads-${seed}`, -scale, scale);
+const INDEX = JSON.stringify(join(import.meta.dirname, '..', 'dist', 'index.js'));
+
+/** Runs `body` as an ES module in a new Node process, loadEngine imported from the built library after `prelude`;
+ *  `prefix`: a command that runs node (taskset). */
+function runNode(body: string, timeout: number, { prelude = '', prefix = [] as string[] } = {}) {
+  const [command, ...args] = [...prefix, process.execPath, '--input-type=module', '-e', `${prelude}
+    const { loadEngine } = await import(${INDEX});
+    ${body}`];
+  return spawnSync(command, args, { encoding: 'utf8', timeout });
+}
 const SPLIT_ALWAYS = { minWork: 0, minElements: 0 };
 
 // 1, 2 and 3 threads with every job cut into as many parts as its groups allow, up to 4 a thread (the default
@@ -276,10 +286,10 @@ describe('the threads\' lifecycle', () => {
 
   it('a worker that stops without an error (terminated): the caller gives up after stallMs with an EngineThreadError; with the dynamic schedule it computes the parts itself', async () => {
     const m = 37, n = 70, k = 21, a0 = rand(m * k, 1, 31), b0 = rand(k * n, 1, 32);
-    const product = (engine: Engine, accumulate = 0) => {
+    const product = (engine: Engine) => {
       const rt = engine.runtime, a = rt.alloc(m * k), b = rt.alloc(k * n), c = rt.alloc(m * n);
       rt.f32.set(a0, a >>> 2); rt.f32.set(b0, b >>> 2);
-      return () => { rt.wasm.gemm(m, n, k, a, k, 1, b, n, c, n, accumulate); return rt.f32.slice(c >>> 2, (c >>> 2) + m * n); };
+      return () => { rt.wasm.gemm(m, n, k, a, k, 1, b, n, c, n, 0); return rt.f32.slice(c >>> 2, (c >>> 2) + m * n); };
     };
     const expected = product(engines[0])();
     const stopWorker = async (engine: Engine) => {
@@ -344,14 +354,11 @@ describe('the threads\' lifecycle', () => {
   });
 
   it('a process that never closes its threaded engine exits by itself; one without SharedArrayBuffer falls back with a notice', () => {
-    const index = join(import.meta.dirname, '..', 'dist', 'index.js');
-    const script = (prelude: string) => `${prelude}
-      const { loadEngine } = await import(${JSON.stringify(index)});
+    const run = (prelude: string) => runNode(`
       const e = await loadEngine({ threads: 2, threadTuning: { minWork: 0 } });
       const rt = e.runtime, p = rt.alloc(64 * 64 * 3);
       rt.wasm.gemm(64, 64, 64, p, 64, 1, p + 16384, 64, p + 32768, 64, 0);
-      console.log('threads', e.threads, 'split', e.splitJobs);`;
-    const run = (prelude: string) => spawnSync(process.execPath, ['--input-type=module', '-e', script(prelude)], { encoding: 'utf8', timeout: 20_000 });
+      console.log('threads', e.threads, 'split', e.splitJobs);`, 20_000, { prelude });
     const normal = run('');
     expect(normal.status, normal.stderr).toBe(0);
     expect(normal.stdout.trim()).toBe('threads 2 split 1');
@@ -365,9 +372,7 @@ describe('the threads\' lifecycle', () => {
     // taskset -c 0: the workers share the caller's CPU, so the first job is handed out before a worker has run
     // past its 'ready'. A worker that took the generation it found then as already seen missed that job, and
     // with callerSteals 0 the caller waited for its parts forever (this test then ran into the timeout at once).
-    const index = join(import.meta.dirname, '..', 'dist', 'index.js');
-    const script = `
-      const { loadEngine } = await import(${JSON.stringify(index)});
+    const r = runNode(`
       const m = 37, n = 70, k = 21, fill = (f, at, len, s) => { for (let i = 0; i < len; i++) f[at + i] = ((i * s) % 17) / 8 - 1; };
       const product = async (threads) => {
         const e = await loadEngine({ threads, threadTuning: { minWork: 0, callerSteals: 0 } });
@@ -383,8 +388,7 @@ describe('the threads\' lifecycle', () => {
         const [bits, split, byWorkers] = await product(threads);
         if (bits !== one || split !== 1 || byWorkers < 1) throw new Error('round ' + round + ', ' + threads + ' threads: ' + (bits === one) + ' ' + split + ' ' + byWorkers);
       }
-      console.log('16 engines, each first job split and shared');`;
-    const r = spawnSync('taskset', ['-c', '0', process.execPath, '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+      console.log('16 engines, each first job split and shared');`, 60_000, { prefix: ['taskset', '-c', '0'] });
     expect(r.error === undefined ? 'ran' : String(r.error), 'taskset (util-linux) on CPU 0, 60 s at most: a deadlock runs into it').toBe('ran');
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout.trim()).toBe('16 engines, each first job split and shared');
@@ -393,9 +397,7 @@ describe('the threads\' lifecycle', () => {
   it('an idle engine\'s workers sleep: 2 s after a job, a 3-thread engine has used under 2 % of a core', () => {
     // Workers spin for a moment after a job, then sleep in wait32 until the next. They used to spin again after
     // every 2 ms timeout of that sleep: 8.7 % of a core for two idle workers; now ≈ 0.2 %.
-    const index = join(import.meta.dirname, '..', 'dist', 'index.js');
-    const script = `
-      const { loadEngine } = await import(${JSON.stringify(index)});
+    const r = runNode(`
       const e = await loadEngine({ threads: 3, threadTuning: { minWork: 0 } });
       const rt = e.runtime, p = rt.alloc(64 * 64 * 3);
       rt.wasm.gemm(64, 64, 64, p, 64, 1, p + 16384, 64, p + 32768, 64, 0);
@@ -403,8 +405,7 @@ describe('the threads\' lifecycle', () => {
       await new Promise((r) => setTimeout(r, 2000));
       const used = process.cpuUsage(before), ms = (used.user + used.system) / 1000;
       console.log(JSON.stringify({ split: e.splitJobs, cpuMs: ms, wallMs: performance.now() - t0 }));
-      await e.close();`;
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+      await e.close();`, 30_000);
     expect(r.status, r.stderr).toBe(0);
     const { split, cpuMs, wallMs } = JSON.parse(r.stdout) as { split: number; cpuMs: number; wallMs: number };
     expect(split).toBe(1);
