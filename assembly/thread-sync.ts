@@ -17,7 +17,7 @@
 // front only grows and back only shrinks within a job, so a claim made after a job ran out is invalid
 // whatever the next job is, and a valid claim is a part of the current job (its arguments are written
 // before Claims is reset).
-import { ThreadWord as W, JOB_ARGS_WORD, THREADS_STALLED } from '../src/engine/thread-control';
+import { ThreadWord as W, JOB_ARGS_WORD, THREADS_STALLED, THREADS_STALLED_REPORTING } from '../src/engine/thread-control';
 
 /** The control block (0: this instance runs alone) and the thread count, set by threadsInit on the caller. */
 let control: usize = 0;
@@ -112,10 +112,12 @@ export function endJob(): i32 {
     if (spins < spinLimit) { spins++; continue; }
     if (d != seen) { seen = d; waits = 0; } // a part finished: the stall clock starts again
     // About stallMs ms asleep with no part finishing: a worker stopped without throwing (terminated, killed).
-    // Recorded unless a worker is recording its own failure right now (Failed −1: the next look traps on it) —
-    // and after twice as long given up on anyway: that worker may have been stopped in the middle of it.
+    // Recorded unless a worker is recording its own failure right now (Failed −1: the next look traps on it);
+    // still −1 after twice as long, that worker was stopped in the middle of it.
     if (waits >= stallMs) {
-      if (atomic.cmpxchg<i32>(word(ctl, W.Failed), 0, THREADS_STALLED) == 0 || waits - stallMs >= stallMs) unreachable();
+      const failedWord = word(ctl, W.Failed);
+      if (atomic.cmpxchg<i32>(failedWord, 0, THREADS_STALLED) == 0) unreachable();
+      if (waits - stallMs >= stallMs && atomic.cmpxchg<i32>(failedWord, -1, THREADS_STALLED_REPORTING) == -1) unreachable();
     }
     atomic.store<i32>(word(ctl, W.CallerWaiting), 1);
     memory.atomic.wait32(done, d, 1_000_000); // 1 ms at most, then look again (Failed too)

@@ -12,8 +12,10 @@ export const THREAD_MESSAGE_BYTES = 256;
 export const THREAD_SCRATCH_BYTES = 163840;
 /** The most threads one engine runs (the calling thread included). */
 export const MAX_THREADS = 64;
-/** ThreadWord.Failed when the calling thread gave up waiting for a split job's parts (ThreadWord.StallMs). */
+/** ThreadWord.Failed when the calling thread gave up waiting for a split job's parts (ThreadWord.StallMs)… */
 export const THREADS_STALLED = -2;
+/** …and when it gave up after twice StallMs on a worker that never finished recording its own failure (−1). */
+export const THREADS_STALLED_REPORTING = -3;
 /** The most parts a thread's share of a job is cut into (ThreadWord.PartsPerThread ≤ this). */
 export const MAX_PARTS_PER_THREAD = 64;
 
@@ -25,7 +27,7 @@ export enum ThreadWord {
   /** 1: workers return from their loop at the next generation. */
   Quit = 2,
   /** 0, or 1 + the index of the first worker that threw (its message is at THREAD_MESSAGE_OFFSET), −1 while that
-   *  worker writes its message, or THREADS_STALLED (the calling thread gave up waiting: StallMs). */
+   *  worker writes its message, or THREADS_STALLED(_REPORTING) (the calling thread gave up waiting: StallMs). */
   Failed = 3,
   /** Threads taking part, the calling thread included. */
   Threads = 4,

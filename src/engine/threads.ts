@@ -9,7 +9,7 @@ import type { EngineExports } from './abi.js';
 import type { Runtime } from './runtime.js';
 import {
   MAX_PARTS_PER_THREAD, THREAD_CONTROL_BYTES, THREAD_MESSAGE_BYTES, THREAD_MESSAGE_OFFSET, THREAD_SCRATCH_BYTES, THREADS_STALLED,
-  ThreadWord,
+  THREADS_STALLED_REPORTING, ThreadWord,
 } from './thread-control.js';
 
 /** What a threaded engine splits and how long its threads spin before they sleep. */
@@ -238,9 +238,9 @@ export class EngineThreads {
     if (!this.failure) {
       const failed = this.word(ThreadWord.Failed);
       let who = `0 (the calling thread) of ${this.count}`, text = error.message;
-      if (failed === THREADS_STALLED || failed === -1) { // −1: a worker stopped while it was recording its own failure
-        const ms = this.word(ThreadWord.StallMs) * (failed === -1 ? 2 : 1);
-        const why = failed === -1 ? 'a worker thread failed and stopped before it could record why'
+      if (failed === THREADS_STALLED || failed === THREADS_STALLED_REPORTING) {
+        const midway = failed === THREADS_STALLED_REPORTING, ms = this.word(ThreadWord.StallMs) * (midway ? 2 : 1);
+        const why = midway ? 'a worker thread failed and stopped before it could record why'
           : 'a worker thread stopped without an error (terminated or killed)';
         this.failure = new EngineThreadError(`engine threads stalled: no part of a split job finished for ${ms} ms (threadTuning.stallMs) — ` +
           `${why}; the engine cannot be used any more`);
