@@ -7,6 +7,7 @@
 import { loadEngine, type Engine } from '../src/index.js';
 import { makeAgent, sameKernels } from './lib/agents.js';
 import { nonZero } from './lib/data.js';
+import { quantileSorted } from '../src/report/stats.js';
 
 const SECONDS = Number(process.argv[2] ?? 20), WINDOW = 5;
 
@@ -18,8 +19,6 @@ function product(engine: Engine): () => void {
   return () => { for (let i = 0; i < 10; i++) rt.wasm.gemmBiasRelu(n, n, n, X, n, 1, W, n, Y, n, b, 1); };
 }
 
-const quantile = (xs: number[], p: number) => [...xs].sort((x, y) => x - y)[Math.floor(p * (xs.length - 1))];
-
 function windows(name: string, one: () => void, two: () => void, unit: string): void {
   for (let i = 0; i < 20; i++) { one(); two(); }
   const ratio: number[] = [], t1: number[] = [], t2: number[] = [];
@@ -29,7 +28,10 @@ function windows(name: string, one: () => void, two: () => void, unit: string): 
     const a = time(one), b = time(two);
     ratio.push(b / a); t1.push(a); t2.push(b);
   }
-  const qs = (xs: number[], digits: number) => [0.1, 0.25, 0.5, 0.75, 0.9].map((p) => quantile(xs, p).toFixed(digits)).join(' / ');
+  const qs = (xs: number[], digits: number) => {
+    const sorted = [...xs].sort((x, y) => x - y);
+    return [0.1, 0.25, 0.5, 0.75, 0.9].map((p) => quantileSorted(sorted, p).toFixed(digits)).join(' / ');
+  };
   console.log(`| ${name} | ${ratio.length} | ${qs(ratio, 3)} | ${qs(t1, 2)} | ${qs(t2, 2)} | ${unit} |`);
 }
 

@@ -39,7 +39,8 @@ export const DEFAULT_TUNING: ThreadTuning = {
   stallMs: 60_000,
 };
 
-const I32_MAX = 2 ** 31 - 1;
+/** The largest value a control-block word (i32) holds. */
+export const I32_MAX = 2 ** 31 - 1;
 /** The integers each tuning field may take, [min, max] (loadEngine refuses the rest). */
 export const TUNING_RANGES: Record<keyof ThreadTuning, [number, number]> = {
   minWork: [0, I32_MAX], minElements: [0, I32_MAX], callerSpins: [0, I32_MAX], workerSpins: [0, I32_MAX],
@@ -178,7 +179,7 @@ export class EngineThreads {
     const w = (word: ThreadWord, value: number): void => { i32[(ctl >>> 2) + word] = value; };
     w(ThreadWord.Generation, 0); // no job yet: each worker waits for a generation other than 0 (thread-loop.ts)
     w(ThreadWord.Threads, threads);
-    w(ThreadWord.MinWork, Math.min(tuning.minWork, 2 ** 31 - 1));
+    w(ThreadWord.MinWork, Math.min(tuning.minWork, I32_MAX));
     w(ThreadWord.MinElements, tuning.minElements);
     w(ThreadWord.CallerSpins, tuning.callerSpins);
     w(ThreadWord.WorkerSpins, tuning.workerSpins);

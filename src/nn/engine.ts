@@ -6,7 +6,7 @@ import { defaultEngineUrl, hostHasSimd, instantiateEngine, instantiateThreadedEn
 import { Runtime } from '../engine/runtime.js';
 import { MAX_THREADS } from '../engine/thread-control.js';
 import {
-  DEFAULT_TUNING, EngineThreads, guardedExports, threadsUnavailable, TUNING_RANGES, type ThreadedExports, type ThreadTuning,
+  DEFAULT_TUNING, EngineThreads, guardedExports, I32_MAX, threadsUnavailable, TUNING_RANGES, type ThreadedExports, type ThreadTuning,
 } from '../engine/threads.js';
 import { chooseKernels, currentKernels, parseKernelsOption, type KernelInfo, type KernelsOption } from '../engine/kernels.js';
 import { Adam, type AdamOptions } from './adam.js';
@@ -197,7 +197,7 @@ function checkTuning(value: Partial<ThreadTuning> | undefined): ThreadTuning {
   for (const [key, v] of Object.entries(tuning)) {
     const [min, max] = TUNING_RANGES[key as keyof ThreadTuning];
     if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-      const maxText = max === 2 ** 31 - 1 ? '2^31 − 1' : String(max);
+      const maxText = max === I32_MAX ? '2^31 − 1' : String(max);
       fail(`loadEngine({ threadTuning }): ${key} must be an integer from ${min} to ${maxText}, got ${JSON.stringify(v)}`);
     }
   }
